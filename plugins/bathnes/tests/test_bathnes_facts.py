@@ -1,0 +1,281 @@
+"""The B&NES definition states what the Cabinet report of 8 May 2013 (E 2545) says, and no more.
+
+Each expected value is copied from the report ("Connecting Communities: A Local Engagement
+Framework for Bath and North East Somerset", ../shared/seeds/004_9f58889641bd14a1.txt).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+import engagekit_bathnes
+from engagekit.definition import load_definition
+from engagekit.model import ActionPlan, Council, PartialDate, PhaseOrderRule, Source
+
+DEFINITION = Path(engagekit_bathnes.__file__).parent / "bathnes.yaml"
+REPORT = "connecting-communities-2013"
+
+
+@pytest.fixture(scope="module")
+def council() -> Council:
+    return load_definition(DEFINITION)
+
+
+def by_id(items: Any, item_id: str) -> Any:
+    matches = [item for item in items if item.id == item_id]
+    assert len(matches) == 1, f"expected one item with id {item_id!r}, found {len(matches)}"
+    return matches[0]
+
+
+def test_identity(council: Council) -> None:
+    assert council.id == "bathnes"
+    assert council.name == "Bath & North East Somerset Council"
+    assert council.gss_code == "E06000022"
+    assert council.council_type is not None and council.council_type.value == "unitary"
+    ons = council.document("ons-lad-2021")
+    assert ons.kind == "dataset"
+    report = council.document(REPORT)
+    assert report.date == PartialDate(2013, 5, 8)
+
+
+def test_five_commitments_in_order_with_taglines_and_statements(council: Council) -> None:
+    got = [(c.id, c.name, c.tagline, c.statement) for c in council.programme.commitments]
+    assert got == [
+        (
+            "listen",
+            "To LISTEN",
+            "always being open to ideas",
+            "Our commitment is to understand what it is that communities are asking for, rather "
+            "than making assumptions based on existing ways of working.",
+        ),
+        (
+            "prioritise",
+            "To PRIORITISE",
+            "making sure local needs come first",
+            'Our commitment is to work with local communities to identify the different needs of '
+            'each area, rather than adopting a "one size fits all" approach to deciding priorities. '
+            "We will support communities to make decisions grounded in the best possible evidence.",
+        ),
+        (
+            "join-up",
+            "To JOIN UP",
+            "working in partnership with our local communities",
+            'Our commitment is to act as "one Council", and increasingly as "one public service", '
+            "so that when communities talk to someone who works for a public service they can gain "
+            "access to all public service resources without duplication of effort",
+        ),
+        (
+            "work-with-you",
+            "To WORK WITH YOU",
+            "helping communities find the best way to tackle local issues",
+            "Our commitment is to always be open to new ideas and to look for solutions rather than barriers",
+        ),
+        (
+            "share-ideas",
+            "To SHARE IDEAS",
+            "building on what works",
+            "Our commitment is to share information and best practice across our area and to "
+            "encourage learning and innovation",
+        ),
+    ]
+    assert {c.kind.value for c in council.programme.commitments} == {"commitment"}
+
+
+def test_public_services_board_members_and_vcs_recruitment(council: Council) -> None:
+    board = by_id(council.bodies, "public-services-board")
+    assert board.kind == "board"
+    partners = {p.id: p for p in council.partners}
+    members = [(partners[m].name, partners[m].kind) for m in board.members]
+    assert members == [
+        ("Bath & North East Somerset Council", "council"),
+        ("Avon and Somerset Police", "police"),
+        ("Avon Fire and Rescue Service", "fire"),
+        ("Bath & North East Somerset Clinical Commissioning Group", "health"),
+        ("Curo", "housing"),
+    ]
+    assert board.membership_note is not None
+    assert "voluntary and community sector membership currently subject to an open recruitment process" in (
+        board.membership_note
+    )
+    # The VCS is a partner, but not (yet) a member of the Board.
+    assert "voluntary-and-community-sector" in partners
+    assert "voluntary-and-community-sector" not in board.members
+    # No meeting quota is given for any body.
+    assert all(body.quota is None for body in council.bodies)
+
+
+def test_public_services_board_adopted_the_framework_on_24_april_2013(council: Council) -> None:
+    adoption = by_id(council.programme.key_dates, "psb-adoption")
+    assert adoption.date == PartialDate(2013, 4, 24)
+    assert adoption.source is not None and adoption.source.document == REPORT
+
+
+def test_programme_adopted_by_cabinet_on_8_may_2013(council: Council) -> None:
+    programme = council.programme
+    assert programme.name == "Connecting Communities"
+    assert programme.kind == "framework"
+    assert programme.adopted == PartialDate(2013, 5, 8)
+    assert programme.adopted_by == "Cabinet"
+    dates = {k.id: k.date for k in programme.key_dates}
+    assert dates["strengths-workshop"] == PartialDate(2013, 2, 20)
+    assert dates["funding-agreed"] == PartialDate(2012, 5)  # "Cabinet in May 2012": month precision
+    assert dates["asset-transfer-reported"] == PartialDate(2013, 2)
+
+
+def test_phase_one_has_three_clusters_and_its_rationale(council: Council) -> None:
+    phase_one = by_id(council.phases, "phase-one")
+    assert phase_one.order == 1
+    clusters = {c.id: c for c in council.clusters}
+    assert [clusters[c].name for c in phase_one.clusters] == [
+        "Keynsham Area Cluster",
+        "South East Bath Cluster",
+        "Somer Valley Cluster",
+    ]
+    assert phase_one.rationale == "in order to maximise the benefits of current regeneration and investment initiatives"
+    assert phase_one.starts is None  # not given
+    for cluster in council.clusters:
+        assert cluster.phase == "phase-one"
+        assert cluster.wards is None  # the report does not say which wards are in each cluster
+
+
+def test_later_phases_clusters_are_not_yet_known(council: Council) -> None:
+    later = [phase for phase in council.phases if phase.order > 1]
+    assert len(later) == 1
+    assert later[0].clusters is None
+    assert later[0].starts is None
+    assert later[0].description is not None and "Further discussions will take place on the phasing" in (
+        later[0].description
+    )
+    rule = by_id(council.programme.rules, "phase-one-first")
+    assert isinstance(rule, PhaseOrderRule)
+
+
+def test_core_offer_and_local_offer(council: Council) -> None:
+    offers = {o.id: o for o in council.programme.offers}
+    assert set(offers) == {"core-offer", "local-offer"}
+    core = offers["core-offer"]
+    assert core.scope == "whole area"
+    assert core.items == [
+        "working through local elected members and the democratic process",
+        "formal consultation mechanisms",
+        "engagement with “communities of interest” including equalities groups",
+    ]
+    local = offers["local-offer"]
+    assert local.scope == "clusters"
+    assert local.items == []  # its content is in Appendix Two, whose text is not in the source
+
+
+def test_funding_from_the_community_empowerment_fund(council: Council) -> None:
+    (funding,) = council.programme.funding
+    assert funding.amount_gbp == 105_000
+    assert funding.fund == "Community Empowerment Fund"
+    assert funding.agreed_by == "Cabinet"
+    assert funding.agreed == PartialDate(2012, 5)
+
+
+def test_progress_report_due_six_months_after_8_may_2013(council: Council) -> None:
+    programme = council.programme
+    report = by_id(programme.governance.reports_due, "progress-report-to-cabinet")
+    assert report.to == "Cabinet"
+    assert report.months_after_adoption == 6
+    assert report.due is None
+    assert programme.adopted is not None
+    assert programme.adopted.add_months(report.months_after_adoption) == PartialDate(2013, 11, 8)
+
+
+def test_delegations_in_the_recommendations(council: Council) -> None:
+    delegations = {d.id: d for d in council.programme.governance.delegations}
+    local = delegations["local-offer-plans"]
+    assert local.to == "Divisional Director, Policy and Partnerships"
+    assert local.consulting == "the Council Leader"
+    toolkit = delegations["toolkit-kept-updated"]
+    assert toolkit.to == "Divisional Director, Policy and Partnerships"
+    assert "keep updated the Connecting Communities Toolkit" in toolkit.matter
+    recommendations = by_id(council.programme.statements, "recommendations")
+    assert [item.split(" ", 1)[0] for item in recommendations.items] == ["2.1", "2.2", "2.3", "2.4", "2.5"]
+
+
+def test_three_corporate_priorities(council: Council) -> None:
+    priorities = [
+        (o.name, o.description) for o in council.programme.objectives if o.kind == "corporate priority"
+    ]
+    assert priorities == [
+        (
+            "Promoting independence and positive lives for everyone",
+            "by providing opportunities for local people to be involved in shaping their communities "
+            "and to build local projects",
+        ),
+        (
+            "Creating neighbourhoods where people are proud to live",
+            "by celebrating the successes and strengths of community projects and facilities",
+        ),
+        (
+            "Building a stronger economy",
+            "by increasing local skills and establishing and growing successful social enterprises",
+        ),
+    ]
+
+
+def test_expected_benefits_and_one_conversation_presumption(council: Council) -> None:
+    statements = {s.id: s for s in council.programme.statements}
+    assert len(statements["expected-benefits"].items) == 5
+    assert statements["expected-benefits"].items[-1] == (
+        "More support for local innovation - for example the Proud of Your Doorstep initiative in Whiteway"
+    )
+    presumption = statements["one-conversation-presumption"].text
+    assert presumption is not None
+    assert "no longer support mechanisms which do not contribute to tackling local solutions" in presumption
+
+
+def test_paulton_library_is_the_only_named_hub(council: Council) -> None:
+    (hub,) = council.hubs
+    assert hub.venue == "Paulton library"
+    assert hub.co_located_with == "library"
+    assert hub.cluster is None  # the report does not place it in a cluster
+
+
+def test_equality_impact_assessment_completed(council: Council) -> None:
+    (eqia,) = council.programme.assessments
+    assert (eqia.kind, eqia.status) == ("EqIA", "completed")
+    assert by_id(council.bodies, "independent-equalities-advisory-group").independent is True
+
+
+def _items_needing_a_source(value: Any, path: str) -> Iterator[tuple[str, Any]]:
+    """Every model object below ``value`` that has a ``source`` field, with its path."""
+    if isinstance(value, Source):
+        return
+    if attrs.has(type(value)):
+        fields = attrs.fields(type(value))
+        # An empty action plan is no item: the Draft Action Plan's text is not in the source.
+        is_empty_plan = isinstance(value, ActionPlan) and not value.pillars and not value.outcomes
+        if any(field.name == "source" for field in fields) and not is_empty_plan:
+            yield path, value
+        for field in fields:
+            yield from _items_needing_a_source(getattr(value, field.name), f"{path}.{field.name}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _items_needing_a_source(item, f"{path}[{index}]")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _items_needing_a_source(item, f"{path}[{key!r}]")
+
+
+def test_every_item_has_a_source(council: Council) -> None:
+    items = list(_items_needing_a_source(council, "council"))
+    paths = {path for path, _ in items}
+    # The walk really reaches nested items.
+    assert "council.programme.commitments[4]" in paths
+    assert "council.programme.governance.reports_due[0]" in paths
+    assert "council.programme.rules[0]" in paths
+    assert len(items) > 50
+    missing = [path for path, item in items if item.source is None]
+    assert missing == []
+    known = {document.id for document in council.documents}
+    for path, item in items:
+        assert item.source.document in known, path
+        assert item.source.section.strip(), path

@@ -1,0 +1,106 @@
+"""The application object every command receives: the plugin host, built on first use."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from engagekit.model import Council
+    from engagekit.plugins import PluginHost
+
+
+class UsageProblem(click.ClickException):
+    """Bad input from the user: shown as one line (or one per problem), exit status 2."""
+
+    exit_code = 2
+
+    def show(self, file: object = None) -> None:
+        click.echo(f"engagekit: {self.format_message()}", err=True)
+
+
+class App:
+    """Shared state for one run of the command line."""
+
+    def __init__(self) -> None:
+        self._host: PluginHost | None = None
+
+    @property
+    def host(self) -> PluginHost:
+        if self._host is None:
+            from engagekit.plugins import PluginError, get_plugin_host
+
+            try:
+                self._host = get_plugin_host()
+            except PluginError as error:
+                raise UsageProblem(str(error)) from None
+        return self._host
+
+    def warn_plugin_problems(self) -> None:
+        """Show plugin problems on standard error (once), so the output itself stays clean."""
+        for problem in self.host.problems:
+            first, *rest = str(problem).splitlines()
+            click.echo(f"engagekit: warning: {first}", err=True)
+            for line in rest:
+                click.echo(f"  {line}", err=True)
+        self.host.problems.clear()
+
+    def council(self, council_id: str | None, definition: Path | None) -> Council:
+        """The council named on the command line, by id or by definition file."""
+        from engagekit.plugins import PluginError
+
+        if definition is not None and council_id is not None:
+            raise UsageProblem("give --council or --definition, not both")
+        if definition is not None:
+            from engagekit.definition import DefinitionError, load_definition
+
+            try:
+                return load_definition(definition)
+            except DefinitionError as error:
+                raise UsageProblem(str(error)) from None
+        if council_id is None:
+            raise UsageProblem("say which council: --council ID (see 'engagekit councils') or --definition FILE")
+        try:
+            council = self.host.council(council_id)
+        except PluginError as error:
+            self.warn_plugin_problems()
+            raise UsageProblem(str(error)) from None
+        self.warn_plugin_problems()
+        return council
+
+
+def today() -> dt.date:
+    """The default --as-of date: today, or ENGAGEKIT_TODAY (YYYY-MM-DD) for reproducible runs."""
+    fixed = os.environ.get("ENGAGEKIT_TODAY")
+    if fixed:
+        try:
+            return dt.date.fromisoformat(fixed)
+        except ValueError:
+            raise UsageProblem(f"ENGAGEKIT_TODAY={fixed!r} is not a date written YYYY-MM-DD") from None
+    return dt.date.today()
+
+
+def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    """A click callback for date options written YYYY-MM-DD."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD (for example 2026-03-31)") from None
+
+
+pass_app = click.make_pass_decorator(App, ensure=True)
+
+council_option = click.option("--council", "-c", "council_id", metavar="ID", help="The council's id (see 'engagekit councils').")
+definition_option = click.option(
+    "--definition",
+    "-d",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="Use a council definition file directly, with no plugin.",
+)

@@ -1,0 +1,42 @@
+"""``engagekit plugins``: what is installed, its hooks, and what failed to load."""
+
+from __future__ import annotations
+
+import json
+
+import attrs
+import click
+
+from engagekit.cli.app import App, pass_app
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@pass_app
+def plugins(app: App, as_json: bool) -> None:
+    """List plugins with their package, version and hooks, and any load errors.
+
+    \b
+    Examples:
+      engagekit plugins
+      engagekit plugins --json
+      ENGAGEKIT_DISABLE_PLUGINS=thurrock engagekit plugins
+    """
+    host = app.host
+    host.councils()  # loading councils is where broken definitions show up
+    host.renderers()
+    infos = host.plugins()
+    errors = [str(problem) for problem in host.problems]
+    if as_json:
+        data = {"plugins": [attrs.asdict(info) for info in infos], "errors": errors}
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    for info in infos:
+        version = f" {info.version}" if info.version else ""
+        kind = " (built in)" if info.builtin else ""
+        click.echo(f"{info.name}{kind}: {info.package or 'no package'}{version}")
+        click.echo(f"  hooks: {', '.join(info.hooks) or 'none'}")
+    if errors:
+        click.echo("\nProblems:")
+        for error in errors:
+            click.echo(f"  {error}")

@@ -1,0 +1,62 @@
+"""``engagekit report``: a council's report as of a date, in any registered format."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from engagekit.cli.app import App, UsageProblem, council_option, definition_option, parse_date, pass_app, today
+from engagekit.cli.output import write_output
+
+
+@click.command()
+@council_option
+@definition_option
+@click.option(
+    "--as-of",
+    "as_of",
+    callback=parse_date,
+    metavar="YYYY-MM-DD",
+    help="Report as of this date (default: today). Nothing after it counts.",
+)
+@click.option("--format", "-f", "format_name", default="text", show_default=True, metavar="NAME", help="Output format: text, markdown, json, or one a plugin adds.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False, writable=True),
+    metavar="FILE",
+    help="Write to FILE instead of standard output (written whole or not at all).",
+)
+@pass_app
+def report(
+    app: App,
+    council_id: str | None,
+    definition: Path | None,
+    as_of: dt.date | None,
+    format_name: str,
+    output: Path | None,
+) -> None:
+    """Report a council's programme and its findings as of a date.
+
+    Every reporting rule (reviews, reports due, meeting quotas, hub coverage, phase order,
+    and any a plugin adds) is evaluated as of the date, and the report lists places,
+    commitments, the action plan, governance, findings and sources.
+
+    \b
+    Examples:
+      engagekit report --council basildon
+      engagekit report --council bathnes --as-of 2013-11-09
+      engagekit report --council thurrock --format markdown --output thurrock.md
+      engagekit report --definition my-council.yaml --format json
+    """
+    from engagekit.report import council_report
+
+    renderers = app.host.renderers()
+    if format_name not in renderers:
+        raise UsageProblem(f"no format {format_name!r}; available: {', '.join(sorted(renderers))}")
+    council = app.council(council_id, definition)
+    result = council_report(council, as_of or today(), host=app.host)
+    app.warn_plugin_problems()
+    write_output(renderers[format_name].render(result), output)

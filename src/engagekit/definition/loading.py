@@ -1,0 +1,158 @@
+"""Load a council definition file: text → plain data → model, with one line per problem.
+
+Every problem names the file, the line (where the file has one) and the path inside the
+document, and says what is wrong, e.g.::
+
+    basildon.yaml:212: programme.action_plan.pillars[0].outcomes[1].actions[2].serves[0]: no commitment has id 'x'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path as FilePath
+from typing import Any
+
+import attrs
+from cattrs.errors import (
+    AttributeValidationNote,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+
+from engagekit.definition.converter import make_converter
+from engagekit.definition.yaml_reader import YamlProblem, read_yaml
+from engagekit.model.checks import CouncilInvalid, Path, format_path
+from engagekit.model.council import Council
+
+MAX_BYTES = 10 * 1024 * 1024
+"""A definition file larger than this is refused (a council's model is tens of kilobytes)."""
+
+
+@attrs.frozen
+class DefinitionProblem:
+    """One thing wrong with a definition file."""
+
+    file: str
+    path: Path
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        if self.path:
+            where += f": {format_path(self.path)}"
+        return f"{where}: {self.message}"
+
+
+class DefinitionError(ValueError):
+    """A definition file could not be loaded; ``problems`` has one entry per problem."""
+
+    def __init__(self, problems: list[DefinitionProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
+def load_definition(path: str | FilePath, *, display_name: str | None = None) -> Council:
+    """Read and check the definition file at ``path``.
+
+    :param display_name: how to name the file in messages (defaults to the path as given).
+    :raises DefinitionError: listing every problem found.
+    """
+    name = display_name or str(path)
+    file = FilePath(path)
+    try:
+        size = file.stat().st_size
+        if size > MAX_BYTES:
+            raise DefinitionError([DefinitionProblem(name, (), f"the file is {size:,} bytes; the limit is {MAX_BYTES:,}")])
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise DefinitionError([DefinitionProblem(name, (), "no such file")]) from None
+    except IsADirectoryError:
+        raise DefinitionError([DefinitionProblem(name, (), "is a folder, not a definition file")]) from None
+    except OSError as error:
+        raise DefinitionError([DefinitionProblem(name, (), f"cannot be read: {error.strerror or error}")]) from None
+    return load_definition_bytes(raw, name)
+
+
+def load_definition_bytes(raw: bytes, name: str = "<definition>") -> Council:
+    """Like :func:`load_definition`, from the file's bytes; ``name`` is used in messages."""
+    if len(raw) > MAX_BYTES:
+        raise DefinitionError([DefinitionProblem(name, (), f"the file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise DefinitionError(
+            [DefinitionProblem(name, (), f"is not UTF-8 text (byte {error.start} cannot be read)")]
+        ) from None
+    return load_definition_text(text, name)
+
+
+def load_definition_text(text: str, name: str = "<definition>") -> Council:
+    """Like :func:`load_definition`, from text already read; ``name`` is used in messages."""
+    try:
+        data, lines = read_yaml(text)
+    except YamlProblem as problem:
+        raise DefinitionError([DefinitionProblem(name, problem.path, problem.message, problem.line)]) from None
+    if not isinstance(data, dict):
+        what = "empty" if data is None else "not a mapping of keys to values"
+        raise DefinitionError([DefinitionProblem(name, (), f"the document is {what}; it must start with 'id:', 'name:' ...", 1)])
+    return structure_council(data, name, lines)
+
+
+def structure_council(data: dict[str, Any], name: str, lines: dict[Path, int] | None = None) -> Council:
+    """Turn plain data (as read from YAML or JSON) into a :class:`Council`, or raise :class:`DefinitionError`."""
+    lines = lines or {}
+    try:
+        return make_converter().structure(data, Council)
+    except CouncilInvalid as invalid:
+        problems = [(problem.path, problem.message) for problem in invalid.problems]
+    except (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError) as error:
+        problems = list(_flatten(error, ()))
+    raise DefinitionError([DefinitionProblem(name, path, message, _line_for(path, lines)) for path, message in problems])
+
+
+def _line_for(path: Path, lines: dict[Path, int]) -> int | None:
+    """The line of ``path`` or, if it is missing from the file, of its nearest parent."""
+    for end in range(len(path), -1, -1):
+        if path[:end] in lines:
+            return lines[path[:end]]
+    return None
+
+
+def _flatten(error: BaseException, path: Path) -> Iterator[tuple[Path, str]]:
+    """Each leaf problem in a cattrs error tree, with its path."""
+    if isinstance(error, ForbiddenExtraKeysError):
+        allowed = ", ".join(field.name for field in attrs.fields(error.cl)) if attrs.has(error.cl) else ""
+        for key in sorted(error.extra_fields):
+            yield (*path, key), f"unknown key {key!r} (allowed here: {allowed})"
+        return
+    if isinstance(error, ClassValidationError | IterableValidationError):
+        for sub in error.exceptions:
+            yield from _flatten(sub, (*path, *_step(sub)))
+        return
+    if isinstance(error, CouncilInvalid):  # pragma: no cover - only the top-level council checks invariants
+        for problem in error.problems:
+            yield (*path, *problem.path), problem.message
+        return
+    if isinstance(error, KeyError):
+        yield path, "this key is required but missing"
+        return
+    yield path, _message(error)
+
+
+def _step(error: BaseException) -> Path:
+    for note in getattr(error, "__notes__", []):
+        if isinstance(note, AttributeValidationNote):
+            return (note.name,)
+        if isinstance(note, IterableValidationNote):
+            return (note.index,) if isinstance(note.index, int) else (str(note.index),)
+    return ()
+
+
+def _message(error: BaseException) -> str:
+    if isinstance(error, TypeError) and "__init__()" in str(error):
+        return f"cannot be built: {str(error).split('__init__() ', 1)[-1]}"
+    text = str(error) or type(error).__name__
+    return text

@@ -1,0 +1,257 @@
+"""The council's invariants: unique ids, references that resolve, dates in order.
+
+Each broken invariant becomes a :class:`Problem` with the path of the offending value, in
+the same shape as the definition file, so the loader can name the file and line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from engagekit.model.sources import Source
+
+if TYPE_CHECKING:
+    from engagekit.model.council import Council, Programme
+
+Path = tuple[str | int, ...]
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong, at a path such as ``("programme", "commitments", 2, "id")``."""
+
+    path: Path
+    message: str
+
+    def where(self) -> str:
+        return format_path(self.path)
+
+
+def format_path(path: Path) -> str:
+    """``programme.commitments[2].id``: the path as a person reads it."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text or "(top level)"
+
+
+class CouncilInvalid(ValueError):
+    """A council broke one or more invariants; ``problems`` lists them all."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        lines = [f"{problem.where()}: {problem.message}" for problem in problems]
+        super().__init__("; ".join(lines))
+
+
+def council_problems(council: Council) -> list[Problem]:
+    """Every broken invariant of a council, in the order they appear in its definition."""
+    checker = _Checker(council)
+    checker.run()
+    return checker.problems
+
+
+class _Checker:
+    def __init__(self, council: Council) -> None:
+        self.council = council
+        self.problems: list[Problem] = []
+
+    def fail(self, path: Path, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    def unique(self, path: Path, items: Iterable[Any], what: str) -> set[str]:
+        """Check ids are unique among ``items`` (listed at ``path``) and return them."""
+        seen: set[str] = set()
+        for index, item in enumerate(items):
+            if item.id in seen:
+                self.fail((*path, index, "id"), f"duplicate {what} id {item.id!r}")
+            seen.add(item.id)
+        return seen
+
+    def refer(self, path: Path, value: str | None, known: set[str], what: str) -> None:
+        if value is not None and value not in known:
+            choices = ", ".join(sorted(known)) or "none are defined"
+            self.fail(path, f"no {what} has id {value!r} (known: {choices})")
+
+    def refer_all(self, path: Path, values: Iterable[str] | None, known: set[str], what: str) -> None:
+        for index, value in enumerate(values or []):
+            self.refer((*path, index), value, known, what)
+
+    def run(self) -> None:
+        c = self.council
+        documents = self.unique(("documents",), c.documents, "document")
+        areas = self.unique(("areas",), c.areas, "area")
+        clusters = self.unique(("clusters",), c.clusters, "cluster")
+        phases = self.unique(("phases",), c.phases, "phase")
+        self.unique(("communities",), c.communities, "community")
+        self.unique(("hubs",), c.hubs, "hub")
+        bodies = self.unique(("bodies",), c.bodies, "body")
+        partners = self.unique(("partners",), c.partners, "partner")
+        self.unique(("methods",), c.methods, "method")
+        self.unique(("earlier_programmes",), [c.programme, *c.earlier_programmes][1:], "programme")
+        for index, earlier in enumerate(c.earlier_programmes):
+            if earlier.id == c.programme.id:
+                self.fail(("earlier_programmes", index, "id"), f"programme id {earlier.id!r} is the current programme's")
+
+        for path, source in _sources(c, ()):
+            self.refer((*path, "document"), source.document, documents, "document")
+
+        for i, area in enumerate(c.areas):
+            self.refer(("areas", i, "parent"), area.parent, areas, "area")
+            if area.parent == area.id:
+                self.fail(("areas", i, "parent"), f"area {area.id!r} cannot be its own parent")
+        self._no_parent_cycles()
+        for i, cluster in enumerate(c.clusters):
+            self.refer_all(("clusters", i, "areas"), cluster.areas, areas, "area")
+            self.refer(("clusters", i, "phase"), cluster.phase, phases, "phase")
+        self._phases(clusters)
+        for i, community in enumerate(c.communities):
+            self.refer_all(("communities", i, "areas"), community.areas, areas, "area")
+        for i, hub in enumerate(c.hubs):
+            self.refer_all(("hubs", i, "areas"), hub.areas, areas, "area")
+            self.refer(("hubs", i, "cluster"), hub.cluster, clusters, "cluster")
+            self.refer(("hubs", i, "steering_group"), hub.steering_group, bodies, "body")
+        for i, body in enumerate(c.bodies):
+            self.refer_all(("bodies", i, "members"), body.members, partners, "partner")
+            self.refer(("bodies", i, "led_by"), body.led_by, partners, "partner")
+            self.refer_all(("bodies", i, "represented_on"), body.represented_on, bodies, "body")
+        for i, method in enumerate(c.methods):
+            self.refer(("methods", i, "body"), method.body, bodies, "body")
+
+        self._programme(("programme",), c.programme, documents, areas, partners, bodies)
+        for i, earlier in enumerate(c.earlier_programmes):
+            self._programme(("earlier_programmes", i), earlier, documents, areas, partners, bodies)
+
+    def _no_parent_cycles(self) -> None:
+        parents = {area.id: area.parent for area in self.council.areas}
+        for i, area in enumerate(self.council.areas):
+            seen: set[str] = set()
+            parent = area.parent
+            while parent is not None and parent in parents and parent not in seen:
+                if parent == area.id:
+                    if area.parent != area.id:  # a direct self-parent is reported on its own
+                        self.fail(("areas", i, "parent"), f"area {area.id!r} is inside itself through its parents")
+                    break
+                seen.add(parent)
+                parent = parents[parent]
+
+    def _phases(self, clusters: set[str]) -> None:
+        c = self.council
+        orders: dict[int, str] = {}
+        for i, phase in enumerate(c.phases):
+            if phase.order in orders:
+                self.fail(("phases", i, "order"), f"phase {phase.id!r} has the same order as {orders[phase.order]!r}")
+            orders[phase.order] = phase.id
+            self.refer_all(("phases", i, "clusters"), phase.clusters, clusters, "cluster")
+            for j, cluster_id in enumerate(phase.clusters or []):
+                cluster = next((cl for cl in c.clusters if cl.id == cluster_id), None)
+                if cluster is not None and cluster.phase not in (None, phase.id):
+                    self.fail(
+                        ("phases", i, "clusters", j),
+                        f"cluster {cluster_id!r} is in phase {phase.id!r} here but in {cluster.phase!r} on the cluster",
+                    )
+        ordered = sorted(c.phases, key=lambda p: p.order)
+        for earlier, later in zip(ordered, ordered[1:], strict=False):
+            if earlier.starts and later.starts and later.starts.latest < earlier.starts.earliest:
+                index = c.phases.index(later)
+                self.fail(
+                    ("phases", index, "starts"),
+                    f"phase {later.id!r} starts ({later.starts}) before the earlier phase {earlier.id!r} ({earlier.starts})",
+                )
+
+    def _programme(
+        self,
+        path: Path,
+        p: Programme,
+        documents: set[str],
+        areas: set[str],
+        partners: set[str],
+        bodies: set[str],
+    ) -> None:
+        self.refer_all((*path, "documents"), p.documents, documents, "document")
+        commitments = self.unique((*path, "commitments"), p.commitments, "commitment")
+        self.unique((*path, "key_dates"), p.key_dates, "key date")
+        self.unique((*path, "indicators"), p.indicators, "indicator")
+        self.unique((*path, "objectives"), p.objectives, "objective")
+        self.unique((*path, "statements"), p.statements, "statement")
+        self.unique((*path, "initiatives"), p.initiatives, "initiative")
+        self.unique((*path, "offers"), p.offers, "offer")
+        self.unique((*path, "funding"), p.funding, "funding")
+        self.unique((*path, "assessments"), p.assessments, "assessment")
+        self.unique((*path, "legal"), p.legal, "legal basis")
+        self.unique((*path, "action_plan", "pillars"), p.action_plan.pillars, "pillar")
+
+        # Rules and governance obligations share one namespace: each becomes a finding's rule id.
+        rule_ids: set[str] = set()
+        g = p.governance
+        for key, items in (
+            ("review_cycles", g.review_cycles),
+            ("review_dates", g.review_dates),
+            ("reports_due", g.reports_due),
+            ("delegations", g.delegations),
+        ):
+            for i, item in enumerate(items):
+                if item.id in rule_ids:
+                    self.fail((*path, "governance", key, i, "id"), f"duplicate rule id {item.id!r}")
+                rule_ids.add(item.id)
+        for i, rule in enumerate(p.rules):
+            if rule.id in rule_ids:
+                self.fail((*path, "rules", i, "id"), f"duplicate rule id {rule.id!r}")
+            rule_ids.add(rule.id)
+        if any(r.months_after_adoption is not None for r in g.reports_due) and p.adopted is None:
+            index = next(i for i, r in enumerate(g.reports_due) if r.months_after_adoption is not None)
+            self.fail(
+                (*path, "governance", "reports_due", index, "months_after_adoption"),
+                "a report due after adoption needs the programme's 'adopted' date",
+            )
+
+        outcome_ids: set[str] = set()
+        action_ids: set[str] = set()
+        for opath, outcome in _outcomes_with_paths(path, p):
+            if outcome.id in outcome_ids:
+                self.fail((*opath, "id"), f"duplicate outcome id {outcome.id!r}")
+            outcome_ids.add(outcome.id)
+            self.refer_all((*opath, "serves"), outcome.serves, commitments, "commitment")
+            for k, action in enumerate(outcome.actions):
+                apath = (*opath, "actions", k)
+                if action.id in action_ids:
+                    self.fail((*apath, "id"), f"duplicate action id {action.id!r}")
+                action_ids.add(action.id)
+                self.refer_all((*apath, "serves"), action.serves, commitments, "commitment")
+                self.refer_all((*apath, "partners"), action.partners, partners, "partner")
+        for i, indicator in enumerate(p.indicators):
+            self.refer_all((*path, "indicators", i, "actions"), indicator.actions, action_ids, "action")
+        for i, initiative in enumerate(p.initiatives):
+            self.refer_all((*path, "initiatives", i, "partners"), initiative.partners, partners, "partner")
+            self.refer_all((*path, "initiatives", i, "areas"), initiative.areas, areas, "area")
+        if p.adopted and p.period and p.period.end and p.period.end.latest < p.adopted.earliest:
+            self.fail((*path, "adopted"), f"the programme is adopted ({p.adopted}) after its period ends ({p.period.end})")
+
+
+def _outcomes_with_paths(path: Path, p: Programme) -> Iterator[tuple[Path, Any]]:
+    for i, pillar in enumerate(p.action_plan.pillars):
+        for j, outcome in enumerate(pillar.outcomes):
+            yield (*path, "action_plan", "pillars", i, "outcomes", j), outcome
+    for j, outcome in enumerate(p.action_plan.outcomes):
+        yield (*path, "action_plan", "outcomes", j), outcome
+
+
+def _sources(value: Any, path: Path) -> Iterator[tuple[Path, Source]]:
+    """Every :class:`Source` anywhere below ``value``, with its path."""
+    if isinstance(value, Source):
+        yield path, value
+    elif attrs.has(type(value)):
+        for field in attrs.fields(type(value)):
+            yield from _sources(getattr(value, field.name), (*path, field.name))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _sources(item, (*path, index))
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _sources(item, path)

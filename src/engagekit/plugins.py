@@ -1,0 +1,386 @@
+"""The plugin host: finds plugins, loads each under a guard, and collects what they register.
+
+Nothing happens at import. :func:`get_plugin_host` builds a fresh host each call, so tests
+need no module reloads. A plugin that fails to import, has a misspelled hook, raises in a
+hook or ships a broken definition is reported (name, package, error) and the rest keep
+working; ``ENGAGEKIT_STRICT_PLUGINS=1`` turns any such problem into an immediate error.
+
+Environment controls, read when the host is built:
+
+``ENGAGEKIT_LOAD_PLUGINS``
+    Comma-separated entry point names: load only these (empty: load none).
+``ENGAGEKIT_DISABLE_PLUGINS``
+    Comma-separated entry point names not to load.
+``ENGAGEKIT_STRICT_PLUGINS``
+    ``1`` to fail on the first plugin problem instead of reporting it and going on.
+``ENGAGEKIT_TRACE_PLUGINS``
+    ``1`` to print each hook call to standard error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import pluggy
+
+from engagekit import hookspecs
+
+if TYPE_CHECKING:
+    import click
+
+    from engagekit.model import Council
+    from engagekit.report.document import Section
+    from engagekit.report.renderers import Renderer
+    from engagekit.rules import Rule
+    from engagekit.rules.context import RuleContext
+
+ENTRY_POINT_GROUP = "engagekit"
+BUILTIN_PLUGINS = ("engagekit.builtins.renderers", "engagekit.builtins.folders")
+
+
+@attrs.frozen
+class PluginProblem:
+    """Something wrong with one plugin."""
+
+    plugin: str
+    message: str
+    package: str | None = None
+
+    def __str__(self) -> str:
+        package = f" (package {self.package})" if self.package and self.package != self.plugin else ""
+        return f"plugin {self.plugin!r}{package}: {self.message}"
+
+
+class PluginError(RuntimeError):
+    """A plugin problem in strict mode, or a request the plugins cannot satisfy."""
+
+
+class UnknownCouncil(PluginError):
+    """No plugin or definition provides the council asked for."""
+
+
+@attrs.frozen
+class PluginInfo:
+    """What ``engagekit plugins`` lists about one plugin."""
+
+    name: str
+    package: str | None
+    version: str | None
+    hooks: list[str]
+    builtin: bool
+
+
+@attrs.frozen
+class RegisteredCouncil:
+    """A council and where it came from."""
+
+    council: Council
+    plugin: str
+    definition: str | None = None
+
+
+@attrs.frozen
+class HostSettings:
+    """The environment controls, read once when the host is built."""
+
+    load_only: frozenset[str] | None = None
+    disabled: frozenset[str] = frozenset()
+    strict: bool = False
+    trace: bool = False
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> HostSettings:
+        def names(value: str) -> frozenset[str]:
+            return frozenset(part.strip() for part in value.split(",") if part.strip())
+
+        load = environ.get("ENGAGEKIT_LOAD_PLUGINS")
+        return cls(
+            load_only=names(load) if load is not None else None,
+            disabled=names(environ.get("ENGAGEKIT_DISABLE_PLUGINS", "")),
+            strict=_truthy(environ.get("ENGAGEKIT_STRICT_PLUGINS")),
+            trace=_truthy(environ.get("ENGAGEKIT_TRACE_PLUGINS")),
+        )
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def get_plugin_manager() -> pluggy.PluginManager:
+    """A plugin manager with engagekit's hook specifications and nothing registered."""
+    pm = pluggy.PluginManager(ENTRY_POINT_GROUP)
+    pm.add_hookspecs(hookspecs)
+    return pm
+
+
+def get_plugin_host(
+    *,
+    environ: Mapping[str, str] | None = None,
+    plugins: Mapping[str, object] | None = None,
+    entry_points: bool = True,
+) -> PluginHost:
+    """Build a host: the built-ins, then each installed plugin under a guard.
+
+    :param environ: where to read the ``ENGAGEKIT_*`` controls (default: the process environment).
+    :param plugins: extra plugin objects by name, registered like installed ones (for tests
+        and for applications that embed engagekit).
+    :param entry_points: set ``False`` to skip installed plugins.
+    """
+    settings = HostSettings.from_environ(os.environ if environ is None else environ)
+    host = PluginHost(get_plugin_manager(), settings, environ=os.environ if environ is None else environ)
+    for name in BUILTIN_PLUGINS:
+        host.register_module(name)
+    if entry_points:
+        for entry_point in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name):
+            host.load_entry_point(entry_point)
+    for name, plugin in (plugins or {}).items():
+        host.register(plugin, name=name)
+    return host
+
+
+class PluginHost:
+    """Registered plugins and a typed view of what their hooks provide."""
+
+    def __init__(self, pm: pluggy.PluginManager, settings: HostSettings, environ: Mapping[str, str]) -> None:
+        self.pm = pm
+        self.settings = settings
+        self.environ = environ
+        self.problems: list[PluginProblem] = []
+        self._packages: dict[str, tuple[str | None, str | None]] = {}
+        self._builtin: set[str] = set()
+        self._councils: dict[str, RegisteredCouncil] | None = None
+        self._renderers: dict[str, Renderer] | None = None
+
+    # -- registration ---------------------------------------------------------------------
+
+    def problem(self, plugin: str, message: str) -> None:
+        """Report a plugin problem, or raise it in strict mode."""
+        package = self._packages.get(plugin, (None, None))[0]
+        found = PluginProblem(plugin, message, package)
+        if self.settings.strict:
+            raise PluginError(f"{found} (strict mode: ENGAGEKIT_STRICT_PLUGINS is set)")
+        self.problems.append(found)
+
+    def register_module(self, module_name: str) -> None:
+        """Register a built-in plugin module by import name."""
+        import importlib
+
+        module = importlib.import_module(module_name)
+        self._builtin.add(module_name)
+        self._packages[module_name] = ("engagekit", _version("engagekit"))
+        self.register(module, name=module_name)
+
+    def load_entry_point(self, entry_point: metadata.EntryPoint) -> None:
+        """Load and register one installed plugin, honouring the environment controls."""
+        name = entry_point.name
+        if self.settings.load_only is not None and name not in self.settings.load_only:
+            return
+        if name in self.settings.disabled:
+            return
+        dist = entry_point.dist
+        self._packages[name] = (dist.name if dist else None, dist.version if dist else None)
+        try:
+            plugin = entry_point.load()
+        except Exception as error:
+            self.problem(name, f"could not be loaded: {type(error).__name__}: {error}")
+            return
+        self.register(plugin, name=name)
+
+    def register(self, plugin: object, *, name: str) -> None:
+        """Register a plugin object; a bad hook implementation is reported and the plugin left out."""
+        self._packages.setdefault(name, (None, None))
+        try:
+            self.pm.register(plugin, name=name)
+        except Exception as error:
+            self.problem(name, f"could not be registered: {error}")
+            return
+        try:
+            self.pm.check_pending()
+        except pluggy.PluginValidationError as error:
+            self.pm.unregister(plugin)
+            self.problem(name, f"has a hook engagekit does not know: {error}")
+        self._councils = None
+        self._renderers = None
+
+    # -- calling hooks, one plugin at a time ----------------------------------------------
+
+    def _each(self, hook_name: str, only: str | None = None, **kwargs: Any) -> Iterator[tuple[str, Any]]:
+        """Call each implementation separately, so one plugin's failure spares the others.
+
+        Built-ins are called first, then plugins in order of name, so results never depend
+        on the order plugins happened to be installed in.
+        """
+        caller = getattr(self.pm.hook, hook_name)
+        impls = sorted(caller.get_hookimpls(), key=lambda i: (i.plugin_name not in self._builtin, i.plugin_name))
+        for impl in impls:
+            if only is not None and impl.plugin_name != only:
+                continue
+            if self.settings.trace:
+                print(f"engagekit: {hook_name} → {impl.plugin_name}", file=sys.stderr)
+            try:
+                result = impl.function(*[kwargs[arg] for arg in impl.argnames])
+            except PluginError:
+                raise
+            except Exception as error:
+                self.problem(impl.plugin_name, f"{hook_name} failed: {type(error).__name__}: {error}")
+                continue
+            yield impl.plugin_name, result
+
+    # -- what plugins provide -------------------------------------------------------------
+
+    def plugins(self) -> list[PluginInfo]:
+        """Every registered plugin with its package, version and hooks, built-ins first."""
+        infos = []
+        for name, plugin in self.pm.list_name_plugin():
+            if plugin is None:
+                continue
+            hooks = sorted(caller.name for caller in self.pm.get_hookcallers(plugin) or [])
+            package, version = self._packages.get(name, (None, None))
+            infos.append(PluginInfo(name, package, version, hooks, name in self._builtin))
+        return sorted(infos, key=lambda info: (not info.builtin, info.name))
+
+    def councils(self) -> dict[str, RegisteredCouncil]:
+        """Every council registered by exactly one plugin, by id, in order of id."""
+        if self._councils is None:
+            self._councils = self._collect_councils()
+        return self._councils
+
+    def _collect_councils(self) -> dict[str, RegisteredCouncil]:
+        from engagekit.definition import DefinitionError, load_definition, load_definition_bytes
+        from engagekit.model import Council
+
+        found: dict[str, list[RegisteredCouncil]] = {}
+        for plugin_name in self._plugins_with("engagekit_register_councils"):
+
+            def register(definition: object, _plugin: str = plugin_name) -> None:
+                if isinstance(definition, Council):
+                    entry = RegisteredCouncil(definition, _plugin)
+                else:
+                    shown = str(definition)
+                    try:
+                        if isinstance(definition, str | Path):
+                            council = load_definition(definition)
+                        elif hasattr(definition, "read_bytes"):
+                            council = load_definition_bytes(definition.read_bytes(), shown)
+                        else:
+                            raise TypeError(f"register() takes a definition path or a Council, not {definition!r}")
+                    except DefinitionError as error:
+                        self.problem(_plugin, f"its council definition is not valid:\n{error}")
+                        return
+                    entry = RegisteredCouncil(council, _plugin, shown)
+                found.setdefault(entry.council.id, []).append(entry)
+
+            for _ in self._each_one(plugin_name, "engagekit_register_councils", register=register):
+                pass
+        councils: dict[str, RegisteredCouncil] = {}
+        for council_id in sorted(found):
+            entries = found[council_id]
+            plugins = sorted({entry.plugin for entry in entries})
+            if len(entries) > 1:
+                who = " and ".join(repr(p) for p in plugins) if len(plugins) > 1 else f"{plugins[0]!r} twice"
+                self.problem(
+                    plugins[-1],
+                    f"council {council_id!r} is registered by {who}; it is refused until one of them is "
+                    "disabled (ENGAGEKIT_DISABLE_PLUGINS)",
+                )
+                continue
+            councils[council_id] = entries[0]
+        return councils
+
+    def _plugins_with(self, hook_name: str) -> list[str]:
+        caller = getattr(self.pm.hook, hook_name)
+        names = {impl.plugin_name for impl in caller.get_hookimpls()}
+        return sorted(names, key=lambda n: (n not in self._builtin, n))
+
+    def _each_one(self, plugin_name: str, hook_name: str, **kwargs: Any) -> Iterator[Any]:
+        for _, result in self._each(hook_name, only=plugin_name, **kwargs):
+            yield result
+
+    def council(self, council_id: str) -> Council:
+        """The council with this id, or :class:`UnknownCouncil` naming the ones available."""
+        councils = self.councils()
+        if council_id not in councils:
+            available = ", ".join(councils) or "none (no council plugin is installed)"
+            raise UnknownCouncil(f"no council {council_id!r}; available: {available}")
+        return councils[council_id].council
+
+    def rules(self, council: Council) -> list[Rule]:
+        """Python rules plugins register for ``council``; ids clashing with others are refused."""
+        from engagekit.rules import Rule, definition_rules
+
+        taken = {rule.id: "the definition" for rule in definition_rules(council)}
+        rules: list[Rule] = []
+        for plugin_name in self._plugins_with("engagekit_register_rules"):
+
+            def register(rule: Rule, _plugin: str = plugin_name) -> None:
+                if not isinstance(rule, Rule):
+                    raise TypeError(f"register() takes an engagekit.rules.Rule, not {rule!r}")
+                if rule.id in taken:
+                    self.problem(_plugin, f"rule {rule.id!r} is already registered by {taken[rule.id]}; refused")
+                    return
+                taken[rule.id] = f"plugin {_plugin!r}"
+                rules.append(attrs.evolve(rule, origin=_plugin))
+
+            for _ in self._each_one(plugin_name, "engagekit_register_rules", council=council, register=register):
+                pass
+        return rules
+
+    def report_sections(self, council: Council, context: RuleContext) -> list[Section]:
+        """Extra report sections from plugins, in order of plugin name."""
+        from engagekit.report.document import Section
+
+        sections: list[Section] = []
+        for plugin_name, result in self._each("engagekit_report_sections", council=council, context=context):
+            for section in result or []:
+                if isinstance(section, Section):
+                    sections.append(section)
+                else:
+                    self.problem(plugin_name, f"engagekit_report_sections returned {section!r}, not a Section")
+        return sections
+
+    def renderers(self) -> dict[str, Renderer]:
+        """Output formats by name; a name registered twice is refused."""
+        if self._renderers is None:
+            from engagekit.report.renderers import Renderer
+
+            renderers: dict[str, Renderer] = {}
+            owners: dict[str, str] = {}
+            for plugin_name in self._plugins_with("engagekit_register_renderers"):
+
+                def register(renderer: Renderer, _plugin: str = plugin_name) -> None:
+                    if not isinstance(renderer, Renderer):
+                        raise TypeError(f"register() takes an engagekit Renderer, not {renderer!r}")
+                    if renderer.name in renderers:
+                        self.problem(
+                            _plugin,
+                            f"format {renderer.name!r} is already registered by {owners[renderer.name]!r}; refused",
+                        )
+                        return
+                    renderers[renderer.name] = renderer
+                    owners[renderer.name] = _plugin
+
+                for _ in self._each_one(plugin_name, "engagekit_register_renderers", register=register):
+                    pass
+            self._renderers = renderers
+        return self._renderers
+
+    def add_commands(self, cli: click.Group) -> None:
+        """Let plugins add commands to the command line."""
+        for _ in self._each("engagekit_register_commands", cli=cli):
+            pass
+
+
+def _version(distribution: str) -> str | None:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+RegisterCallback = Callable[..., None]

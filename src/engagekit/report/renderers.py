@@ -1,0 +1,20 @@
+"""Output formats: a renderer turns a :class:`~engagekit.report.document.Report` into text or bytes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+
+from engagekit.report.document import Report
+
+
+@attrs.frozen
+class Renderer:
+    """A named output format (``engagekit report --format NAME``)."""
+
+    name: str
+    render: Callable[[Report], str | bytes]
+    description: str
+    extension: str
+    binary: bool = False

@@ -1,0 +1,91 @@
+"""The plain-text report: what a person at a terminal reads.
+
+Headings are underlined, label–value pairs line up, and tables wrap their cells to fit the
+width, so long action texts stay readable in an 80- to 120-column terminal.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from engagekit.report.document import Block, BulletList, Fields, Paragraph, Report, Section, Table
+
+WIDTH = 100
+
+
+def render_text(report: Report, width: int = WIDTH) -> str:
+    lines: list[str] = [report.title, "=" * min(len(report.title), width), ""]
+    for section in report.sections:
+        _section(section, 1, lines, width)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _section(section: Section, depth: int, lines: list[str], width: int) -> None:
+    underline = {1: "=", 2: "-"}.get(depth, "")
+    title = section.title if depth <= 2 else f"{'#' * (depth - 2)} {section.title}"
+    lines.extend(textwrap.wrap(title, width) or [title])
+    if underline:
+        lines.append(underline * min(len(section.title), width))
+    lines.append("")
+    for block in section.blocks:
+        _block(block, lines, width)
+    for sub in section.sections:
+        _section(sub, depth + 1, lines, width)
+
+
+def _block(block: Block, lines: list[str], width: int) -> None:
+    if isinstance(block, Paragraph):
+        lines.extend(textwrap.wrap(block.text, width) or [""])
+    elif isinstance(block, BulletList):
+        if block.title:
+            lines.append(block.title + ":")
+        for item in block.items:
+            lines.extend(textwrap.wrap(item, width, initial_indent="  • ", subsequent_indent="    ") or ["  •"])
+    elif isinstance(block, Fields):
+        label_width = max((len(label) for label, _ in block.items), default=0) + 2
+        for label, value in block.items:
+            wrapped = textwrap.wrap(value, max(width - label_width, 20)) or [""]
+            lines.append(f"{label + ':':<{label_width}}{wrapped[0]}")
+            lines.extend(" " * label_width + rest for rest in wrapped[1:])
+    elif isinstance(block, Table):
+        lines.extend(format_table(block, width))
+    lines.append("")
+
+
+def format_table(table: Table, width: int = WIDTH) -> list[str]:
+    """A table as lines of text, each cell wrapped so the whole fits in ``width`` columns."""
+    columns = len(table.columns)
+    natural = [
+        max([len(table.columns[i]), *(len(row[i]) for row in table.rows)]) for i in range(columns)
+    ]
+    gap = 2
+    widths = _fit(natural, [max(len(h), 6) for h in table.columns], width - gap * (columns - 1))
+    out = [table.caption + ":"] if table.caption else []
+    out.append(_row(table.columns, widths, gap))
+    out.append((" " * gap).join("-" * w for w in widths))
+    for row in table.rows:
+        out.append(_row(row, widths, gap))
+    return out
+
+
+def _fit(natural: list[int], minimum: list[int], available: int) -> list[int]:
+    widths = list(natural)
+    while sum(widths) > available:
+        widest = max(range(len(widths)), key=lambda i: widths[i] - minimum[i])
+        if widths[widest] <= minimum[widest]:
+            break
+        widths[widest] -= 1
+    return widths
+
+
+def _row(cells: list[str], widths: list[int], gap: int) -> str:
+    wrapped = [textwrap.wrap(cell, width) or [""] for cell, width in zip(cells, widths, strict=True)]
+    height = max(len(parts) for parts in wrapped)
+    lines = []
+    for index in range(height):
+        parts = [
+            (parts[index] if index < len(parts) else "").ljust(width)
+            for parts, width in zip(wrapped, widths, strict=True)
+        ]
+        lines.append((" " * gap).join(parts).rstrip())
+    return "\n".join(lines)

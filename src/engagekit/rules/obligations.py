@@ -1,0 +1,218 @@
+"""Rules that come from governance: review cycles, review dates, reports due, meeting quotas.
+
+Green only ever rests on recorded evidence. Without it a finding is grey while the deadline
+is far off, amber when it is within :data:`DUE_SOON_DAYS`, and red once it has passed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import attrs
+
+from engagekit.model.bodies import Body
+from engagekit.model.governance import ReportDue, ReviewCycle, ReviewDate
+from engagekit.model.sources import PartialDate, Source, human_date
+from engagekit.rules.context import RuleContext
+from engagekit.rules.findings import EvidenceItem, Finding, Status
+
+DUE_SOON_DAYS = 60
+"""An obligation due within this many days, with nothing recorded, is amber."""
+
+
+def judge_deadline(
+    context: RuleContext,
+    *,
+    rule_id: str,
+    title: str,
+    subject: str,
+    deadline: PartialDate,
+    window_start: dt.date | None,
+    what: str,
+    source: Source | None,
+    extra: str = "",
+) -> Finding:
+    """The finding for one thing due by ``deadline``, done at most once since ``window_start``."""
+    done = [
+        item
+        for item in context.evidence.reviews(rule_id, context.as_of)
+        if window_start is None or item.date >= window_start
+    ]
+    due_text = f"due by {deadline.human()}"
+    if done:
+        last = max(done, key=lambda item: item.date)
+        if last.date > deadline.latest:
+            status, message = Status.AMBER, f"Done late: {what} recorded on {human_date(last.date)}, {due_text}."
+        else:
+            status, message = Status.GREEN, f"Done: {what} recorded on {human_date(last.date)}, {due_text}."
+    elif context.as_of > deadline.latest:
+        status, message = Status.RED, f"Overdue: {due_text}; no {what} recorded."
+    elif (deadline.latest - context.as_of).days <= DUE_SOON_DAYS:
+        days = (deadline.latest - context.as_of).days
+        status, message = Status.AMBER, f"Due soon: {due_text} (in {days} days); no {what} recorded yet."
+    else:
+        status, message = Status.GREY, f"Not yet due: {due_text}; no {what} recorded yet."
+    return Finding(
+        rule_id=rule_id,
+        rule_title=title,
+        subject=subject,
+        status=status,
+        message=message + extra,
+        due=deadline.latest,
+        evidence=sorted(done, key=lambda item: item.date),
+        source=source,
+    )
+
+
+def review_cycle_finding(context: RuleContext, cycle: ReviewCycle) -> Finding:
+    """A recurring review: is the latest one that fell due recorded?"""
+    title = f"Review of {cycle.subject} every {_months(cycle.every_months)}"
+    if cycle.starts is None:
+        return Finding(
+            rule_id=cycle.id,
+            rule_title=title,
+            subject=cycle.subject,
+            status=Status.GREY,
+            message=(
+                f"Not yet placed: reviewed every {_months(cycle.every_months)}, but the date the cycle "
+                "counts from is not known, so no review can be placed yet."
+            ),
+            source=cycle.source,
+        )
+    dues = list(_due_dates(cycle.starts, cycle.every_months, context.as_of))
+    passed = [due for due in dues if due.latest < context.as_of]
+    upcoming = dues[-1]
+    if not passed:
+        return judge_deadline(
+            context,
+            rule_id=cycle.id,
+            title=title,
+            subject=cycle.subject,
+            deadline=upcoming,
+            window_start=cycle.starts.earliest,
+            what="review",
+            source=cycle.source,
+        )
+    previous = passed[-2].latest + dt.timedelta(days=1) if len(passed) > 1 else cycle.starts.earliest
+    finding = judge_deadline(
+        context,
+        rule_id=cycle.id,
+        title=title,
+        subject=cycle.subject,
+        deadline=passed[-1],
+        window_start=previous,
+        what="review",
+        source=cycle.source,
+        extra=f" Next due by {upcoming.human()}.",
+    )
+    missing = _missing_cycles(context, cycle, passed)
+    if missing and len(passed) > 1:
+        counted = f" {missing} of the {len(passed)} reviews due since {cycle.starts.human()} have no record."
+        finding = _with_message(finding, finding.message + counted)
+    return finding
+
+
+def review_date_finding(context: RuleContext, review: ReviewDate) -> Finding:
+    """A one-off review due by a date."""
+    return judge_deadline(
+        context,
+        rule_id=review.id,
+        title=f"Review of {review.subject} by {review.date.human()}",
+        subject=review.subject,
+        deadline=review.date,
+        window_start=None,
+        what="review",
+        source=review.source,
+    )
+
+
+def report_due_finding(context: RuleContext, report: ReportDue, adopted: PartialDate | None) -> Finding:
+    """A report owed by a date, or a number of months after adoption."""
+    if report.due is not None:
+        deadline = report.due
+        when = deadline.human()
+    else:
+        assert adopted is not None and report.months_after_adoption is not None  # checked by the model
+        deadline = adopted.add_months(report.months_after_adoption)
+        when = f"{_months(report.months_after_adoption)} after adoption on {adopted.human()}"
+    to = f" to {report.to}" if report.to else ""
+    return judge_deadline(
+        context,
+        rule_id=report.id,
+        title=f"{report.title}{to}, {when}",
+        subject=report.title,
+        deadline=deadline,
+        window_start=None,
+        what="report",
+        source=report.source,
+    )
+
+
+def quota_finding(context: RuleContext, body: Body) -> Finding:
+    """A body's meeting quota for the last complete calendar year."""
+    assert body.quota is not None
+    quota = body.quota
+    as_of = context.as_of
+    year = as_of.year if (as_of.month, as_of.day) == (12, 31) else as_of.year - 1
+    held = context.evidence.meetings(body.id, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    public = sum(1 for item in held if item.kind == "public")
+    agms = sum(1 for item in held if item.kind == "agm")
+    title = f"{body.name}: {quota.describe()}"
+    if not held:
+        status = Status.GREY
+        message = f"No meetings recorded for {year}; the commitment is {quota.describe()}."
+    elif public >= quota.public_meetings and (agms >= 1 or not quota.agm):
+        status = Status.GREEN
+        message = f"Met for {year}: {public} public meetings" + (f" and {agms} AGM" if quota.agm else "") + "."
+    else:
+        status = Status.RED
+        message = (
+            f"Not met for {year}: {public} public meetings" + (f" and {agms} AGM" if quota.agm else "")
+            + f" recorded; the commitment is {quota.describe()}."
+        )
+    return Finding(
+        rule_id=f"{body.id}-meeting-quota",
+        rule_title=title,
+        subject=body.name,
+        subject_id=body.id,
+        status=status,
+        message=message,
+        due=dt.date(year, 12, 31),
+        evidence=sorted(held, key=lambda item: item.date),
+        source=quota.source or body.source,
+    )
+
+
+def _due_dates(starts: PartialDate, every_months: int, as_of: dt.date) -> Iterator[PartialDate]:
+    """Each due date of a cycle up to and including the first that is not yet past."""
+    k = 1
+    while True:
+        due = starts.add_months(k * every_months)
+        yield due
+        if due.latest >= as_of:
+            return
+        k += 1
+
+
+def _missing_cycles(context: RuleContext, cycle: ReviewCycle, passed: list[PartialDate]) -> int:
+    assert cycle.starts is not None
+    done = [item.date for item in context.evidence.reviews(cycle.id, context.as_of)]
+    missing = 0
+    start = cycle.starts.earliest
+    for due in passed:
+        if not any(start <= day <= due.latest for day in done):
+            missing += 1
+        start = due.latest + dt.timedelta(days=1)
+    return missing
+
+
+def _with_message(finding: Finding, message: str) -> Finding:
+    return attrs.evolve(finding, message=message)
+
+
+def _months(months: int) -> str:
+    if months % 12 == 0:
+        years = months // 12
+        return "year" if years == 1 else f"{years} years"
+    return "month" if months == 1 else f"{months} months"
