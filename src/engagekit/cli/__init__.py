@@ -49,11 +49,11 @@ class LazyGroup(click.Group):
             command = getattr(importlib.import_module(module_name), attribute)
             assert isinstance(command, click.Command)
             return command
-        command = super().get_command(ctx, name)
-        if command is None:
+        found: click.Command | None = super().get_command(ctx, name)
+        if found is None:
             self._add_plugin_commands(ctx)
-            command = super().get_command(ctx, name)
-        return command
+            found = super().get_command(ctx, name)
+        return found
 
 
 @click.group(

@@ -96,7 +96,9 @@ def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 pass_app = click.make_pass_decorator(App, ensure=True)
 
-council_option = click.option("--council", "-c", "council_id", metavar="ID", help="The council's id (see 'engagekit councils').")
+council_option = click.option(
+    "--council", "-c", "council_id", metavar="ID", help="The council's id (see 'engagekit councils')."
+)
 definition_option = click.option(
     "--definition",
     "-d",

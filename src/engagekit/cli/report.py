@@ -21,7 +21,15 @@ from engagekit.cli.output import write_output
     metavar="YYYY-MM-DD",
     help="Report as of this date (default: today). Nothing after it counts.",
 )
-@click.option("--format", "-f", "format_name", default="text", show_default=True, metavar="NAME", help="Output format: text, markdown, json, or one a plugin adds.")
+@click.option(
+    "--format",
+    "-f",
+    "format_name",
+    default="text",
+    show_default=True,
+    metavar="NAME",
+    help="Output format: text, markdown, json, or one a plugin adds.",
+)
 @click.option(
     "--output",
     "-o",

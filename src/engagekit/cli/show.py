@@ -31,23 +31,31 @@ def show(app: App, council_id: str | None, definition: Path | None, as_json: boo
         return
     p = council.programme
     plan = p.action_plan
+    kind = council.council_type.value if council.council_type else "not yet known"
     lines = [
         f"{council.name} ({council.id})",
-        f"  ONS code: {council.gss_code or 'not yet known'}; type: {council.council_type.value if council.council_type else 'not yet known'}",
+        f"  ONS code: {council.gss_code or 'not yet known'}; type: {kind}",
         f"  Programme: {p.name} ({p.kind}), {p.period.human() if p.period else 'period not yet known'}",
         f"  Adopted: {p.adopted.human() if p.adopted else 'not adopted in the documents'}"
         + (f" by {p.adopted_by}" if p.adopted and p.adopted_by else ""),
     ]
     for earlier in council.earlier_programmes:
-        lines.append(f"  Earlier programme: {earlier.name} ({earlier.adopted.human() if earlier.adopted else 'date not known'})")
+        lines.append(
+            f"  Earlier programme: {earlier.name} ({earlier.adopted.human() if earlier.adopted else 'date not known'})"
+        )
     if council.areas:
-        lines.append(f"  Areas ({len(council.areas)}): " + ", ".join(f"{a.name} [{a.kind.value}]" for a in council.areas))
+        lines.append(
+            f"  Areas ({len(council.areas)}): " + ", ".join(f"{a.name} [{a.kind.value}]" for a in council.areas)
+        )
     if council.clusters:
         lines.append(f"  Clusters ({len(council.clusters)}): " + ", ".join(c.name for c in council.clusters))
     if council.phases:
         lines.append(
             f"  Phases ({len(council.phases)}): "
-            + ", ".join(f"{ph.name} ({len(ph.clusters) if ph.clusters is not None else 'clusters not yet known'})" for ph in council.phases)
+            + ", ".join(
+                f"{ph.name} ({len(ph.clusters) if ph.clusters is not None else 'clusters not yet known'})"
+                for ph in council.phases
+            )
         )
     if council.hubs:
         lines.append(

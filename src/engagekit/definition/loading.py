@@ -65,7 +65,9 @@ def load_definition(path: str | FilePath, *, display_name: str | None = None) ->
     try:
         size = file.stat().st_size
         if size > MAX_BYTES:
-            raise DefinitionError([DefinitionProblem(name, (), f"the file is {size:,} bytes; the limit is {MAX_BYTES:,}")])
+            raise DefinitionError(
+                [DefinitionProblem(name, (), f"the file is {size:,} bytes; the limit is {MAX_BYTES:,}")]
+            )
         raw = file.read_bytes()
     except FileNotFoundError:
         raise DefinitionError([DefinitionProblem(name, (), "no such file")]) from None
@@ -79,7 +81,9 @@ def load_definition(path: str | FilePath, *, display_name: str | None = None) ->
 def load_definition_bytes(raw: bytes, name: str = "<definition>") -> Council:
     """Like :func:`load_definition`, from the file's bytes; ``name`` is used in messages."""
     if len(raw) > MAX_BYTES:
-        raise DefinitionError([DefinitionProblem(name, (), f"the file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}")])
+        raise DefinitionError(
+            [DefinitionProblem(name, (), f"the file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}")]
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -97,7 +101,9 @@ def load_definition_text(text: str, name: str = "<definition>") -> Council:
         raise DefinitionError([DefinitionProblem(name, problem.path, problem.message, problem.line)]) from None
     if not isinstance(data, dict):
         what = "empty" if data is None else "not a mapping of keys to values"
-        raise DefinitionError([DefinitionProblem(name, (), f"the document is {what}; it must start with 'id:', 'name:' ...", 1)])
+        raise DefinitionError(
+            [DefinitionProblem(name, (), f"the document is {what}; it must start with 'id:', 'name:' ...", 1)]
+        )
     return structure_council(data, name, lines)
 
 
@@ -110,7 +116,9 @@ def structure_council(data: dict[str, Any], name: str, lines: dict[Path, int] | 
         problems = [(problem.path, problem.message) for problem in invalid.problems]
     except (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError) as error:
         problems = list(_flatten(error, ()))
-    raise DefinitionError([DefinitionProblem(name, path, message, _line_for(path, lines)) for path, message in problems])
+    raise DefinitionError(
+        [DefinitionProblem(name, path, message, _line_for(path, lines)) for path, message in problems]
+    )
 
 
 def _line_for(path: Path, lines: dict[Path, int]) -> int | None:
@@ -154,5 +162,4 @@ def _step(error: BaseException) -> Path:
 def _message(error: BaseException) -> str:
     if isinstance(error, TypeError) and "__init__()" in str(error):
         return f"cannot be built: {str(error).split('__init__() ', 1)[-1]}"
-    text = str(error) or type(error).__name__
-    return text
+    return str(error) or type(error).__name__

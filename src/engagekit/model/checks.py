@@ -6,6 +6,7 @@ the same shape as the definition file, so the loader can name the file and line.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -97,7 +98,9 @@ class _Checker:
         self.unique(("earlier_programmes",), [c.programme, *c.earlier_programmes][1:], "programme")
         for index, earlier in enumerate(c.earlier_programmes):
             if earlier.id == c.programme.id:
-                self.fail(("earlier_programmes", index, "id"), f"programme id {earlier.id!r} is the current programme's")
+                self.fail(
+                    ("earlier_programmes", index, "id"), f"programme id {earlier.id!r} is the current programme's"
+                )
 
         for path, source in _sources(c, ()):
             self.refer((*path, "document"), source.document, documents, "document")
@@ -157,12 +160,13 @@ class _Checker:
                         f"cluster {cluster_id!r} is in phase {phase.id!r} here but in {cluster.phase!r} on the cluster",
                     )
         ordered = sorted(c.phases, key=lambda p: p.order)
-        for earlier, later in zip(ordered, ordered[1:], strict=False):
+        for earlier, later in itertools.pairwise(ordered):
             if earlier.starts and later.starts and later.starts.latest < earlier.starts.earliest:
                 index = c.phases.index(later)
                 self.fail(
                     ("phases", index, "starts"),
-                    f"phase {later.id!r} starts ({later.starts}) before the earlier phase {earlier.id!r} ({earlier.starts})",
+                    f"phase {later.id!r} starts ({later.starts}) before the earlier phase "
+                    f"{earlier.id!r} ({earlier.starts})",
                 )
 
     def _programme(
@@ -190,12 +194,13 @@ class _Checker:
         # Rules and governance obligations share one namespace: each becomes a finding's rule id.
         rule_ids: set[str] = set()
         g = p.governance
-        for key, items in (
+        obligations: list[tuple[str, list[Any]]] = [
             ("review_cycles", g.review_cycles),
             ("review_dates", g.review_dates),
             ("reports_due", g.reports_due),
             ("delegations", g.delegations),
-        ):
+        ]
+        for key, items in obligations:
             for i, item in enumerate(items):
                 if item.id in rule_ids:
                     self.fail((*path, "governance", key, i, "id"), f"duplicate rule id {item.id!r}")
@@ -231,7 +236,9 @@ class _Checker:
             self.refer_all((*path, "initiatives", i, "partners"), initiative.partners, partners, "partner")
             self.refer_all((*path, "initiatives", i, "areas"), initiative.areas, areas, "area")
         if p.adopted and p.period and p.period.end and p.period.end.latest < p.adopted.earliest:
-            self.fail((*path, "adopted"), f"the programme is adopted ({p.adopted}) after its period ends ({p.period.end})")
+            self.fail(
+                (*path, "adopted"), f"the programme is adopted ({p.adopted}) after its period ends ({p.period.end})"
+            )
 
 
 def _outcomes_with_paths(path: Path, p: Programme) -> Iterator[tuple[Path, Any]]:

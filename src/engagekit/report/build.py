@@ -94,7 +94,9 @@ def _summary(findings: list[Finding], counts: Counter[Status]) -> Section:
     if attention:
         attention.sort(key=lambda f: f.status.severity)
         blocks.append(
-            BulletList([f"{f.status.value.upper()}: {f.rule_title} — {f.message}" for f in attention], "Needs attention")
+            BulletList(
+                [f"{f.status.value.upper()}: {f.rule_title} — {f.message}" for f in attention], "Needs attention"
+            )
         )
     elif findings:
         blocks.append(Paragraph("Nothing is overdue or due soon."))
@@ -156,7 +158,11 @@ def _places(council: Council, docs: dict[str, Document]) -> Section:
             for phase in sorted(council.phases, key=lambda p: p.order)
         ]
         sections.append(
-            Section("phases", "Rollout phases", [Table("Rollout phases", ["Order", "Phase", "Clusters", "Starts", "Why"], rows)])
+            Section(
+                "phases",
+                "Rollout phases",
+                [Table("Rollout phases", ["Order", "Phase", "Clusters", "Starts", "Why"], rows)],
+            )
         )
     if council.hubs:
         rows = [
@@ -179,7 +185,11 @@ def _places(council: Council, docs: dict[str, Document]) -> Section:
     if council.communities:
         rows = [[c.name, c.kind.value, c.description or "", ", ".join(c.examples)] for c in council.communities]
         sections.append(
-            Section("communities", "Communities", [Table("Communities", ["Community", "Of", "Description", "Examples"], rows)])
+            Section(
+                "communities",
+                "Communities",
+                [Table("Communities", ["Community", "Of", "Description", "Examples"], rows)],
+            )
         )
     return Section("places", "Places and communities", sections=sections)
 
@@ -254,11 +264,17 @@ def _action_plan(programme: Programme, docs: dict[str, Document]) -> Section:
             Section(
                 "indicators",
                 "Indicators",
-                [Table("Indicators", ["Indicator", "Kind", "Unit", "Baseline", "Target", "Direction", "Actions"], rows)],
+                [
+                    Table(
+                        "Indicators", ["Indicator", "Kind", "Unit", "Baseline", "Target", "Direction", "Actions"], rows
+                    )
+                ],
             )
         )
     total = sum(1 for _ in plan.all_actions())
-    intro = [Paragraph(f"{len(plan.pillars)} {label}s, {sum(1 for _ in plan.all_outcomes())} outcomes, {total} actions.")]
+    intro = [
+        Paragraph(f"{len(plan.pillars)} {label}s, {sum(1 for _ in plan.all_outcomes())} outcomes, {total} actions.")
+    ]
     return Section("action-plan", "Action plan", list(intro) if sections else [], sections)
 
 
@@ -300,9 +316,7 @@ def _governance(programme: Programme, findings: list[Finding], docs: dict[str, D
     blocks: list[Fields | BulletList | Table] = [Fields(items)]
     if g.measures:
         blocks.append(BulletList(g.measures, "How progress is measured"))
-    obligation_ids = (
-        {r.id for r in g.review_cycles} | {r.id for r in g.review_dates} | {r.id for r in g.reports_due}
-    )
+    obligation_ids = {r.id for r in g.review_cycles} | {r.id for r in g.review_dates} | {r.id for r in g.reports_due}
     schedule = [f for f in findings if f.rule_id in obligation_ids]
     if schedule:
         rows = [
@@ -356,7 +370,13 @@ def _people(council: Council, docs: dict[str, Document]) -> Section:
             Section(
                 "methods",
                 "Engagement methods",
-                [Table("Engagement methods and their IAP2 participation levels", ["Method", "IAP2 level", "Tools"], rows)],
+                [
+                    Table(
+                        "Engagement methods and their IAP2 participation levels",
+                        ["Method", "IAP2 level", "Tools"],
+                        rows,
+                    )
+                ],
             )
         )
     if council.abcd:
@@ -395,7 +415,11 @@ def _programme_detail(programme: Programme, docs: dict[str, Document]) -> Sectio
             for o in programme.objectives
         ]
         sections.append(
-            Section("objectives", "Objectives and promises", [Table("Objectives", ["Objective", "Kind", "Outcomes", "Impact"], rows)])
+            Section(
+                "objectives",
+                "Objectives and promises",
+                [Table("Objectives", ["Objective", "Kind", "Outcomes", "Impact"], rows)],
+            )
         )
     sections += _statement_sections(programme)
     if programme.offers:
@@ -408,7 +432,9 @@ def _programme_detail(programme: Programme, docs: dict[str, Document]) -> Sectio
     if programme.initiatives:
         rows = [[i.name, i.kind or "", i.description or ""] for i in programme.initiatives]
         sections.append(
-            Section("initiatives", "Programmes and projects", [Table("Initiatives", ["Name", "Kind", "Description"], rows)])
+            Section(
+                "initiatives", "Programmes and projects", [Table("Initiatives", ["Name", "Kind", "Description"], rows)]
+            )
         )
     if programme.funding:
         rows = [
@@ -420,7 +446,13 @@ def _programme_detail(programme: Programme, docs: dict[str, Document]) -> Sectio
         )
     if programme.assessments:
         rows = [
-            [a.name, a.kind, a.status or "", _date(a.date) if a.date else "", _date(a.review_date) if a.review_date else ""]
+            [
+                a.name,
+                a.kind,
+                a.status or "",
+                _date(a.date) if a.date else "",
+                _date(a.review_date) if a.review_date else "",
+            ]
             for a in programme.assessments
         ]
         sections.append(
@@ -452,7 +484,8 @@ def _statement_sections(programme: Programme) -> list[Section]:
         if statement.items:
             blocks.append(BulletList(statement.items))
     return [
-        Section(f"statements-{_slug(kind)}", kind[:1].upper() + kind[1:], list(blocks)) for kind, blocks in by_kind.items()
+        Section(f"statements-{_slug(kind)}", kind[:1].upper() + kind[1:], list(blocks))
+        for kind, blocks in by_kind.items()
     ]
 
 

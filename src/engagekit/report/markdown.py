@@ -42,5 +42,3 @@ def _block(block: Block, lines: list[str]) -> None:
         lines.append("|" + "|".join(" --- " for _ in block.columns) + "|")
         lines.extend("| " + " | ".join(_inline(c) for c in row) + " |" for row in block.rows)
     lines.append("")
-
-

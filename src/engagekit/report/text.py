@@ -28,6 +28,8 @@ def _section(section: Section, depth: int, lines: list[str], width: int) -> None
         lines.append(underline * min(len(section.title), width))
     lines.append("")
     for block in section.blocks:
+        if isinstance(block, Table) and block.caption == section.title:
+            block = Table("", block.columns, block.rows)  # the heading already says it
         _block(block, lines, width)
     for sub in section.sections:
         _section(sub, depth + 1, lines, width)
@@ -55,9 +57,7 @@ def _block(block: Block, lines: list[str], width: int) -> None:
 def format_table(table: Table, width: int = WIDTH) -> list[str]:
     """A table as lines of text, each cell wrapped so the whole fits in ``width`` columns."""
     columns = len(table.columns)
-    natural = [
-        max([len(table.columns[i]), *(len(row[i]) for row in table.rows)]) for i in range(columns)
-    ]
+    natural = [max([len(table.columns[i]), *(len(row[i]) for row in table.rows)]) for i in range(columns)]
     gap = 2
     widths = _fit(natural, [max(len(h), 6) for h in table.columns], width - gap * (columns - 1))
     out = [table.caption + ":"] if table.caption else []

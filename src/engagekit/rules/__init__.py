@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 import attrs
 
 from engagekit.model.council import Council
-from engagekit.model.governance import CoverageRule, PhaseOrderRule
+from engagekit.model.governance import CoverageRule, PhaseOrderRule, ReportDue
 from engagekit.model.sources import Source
 from engagekit.rules.context import Evidence, NoEvidence, RuleContext
 from engagekit.rules.findings import EvidenceItem, Finding, Status
@@ -25,6 +26,8 @@ from engagekit.rules.obligations import (
     review_date_finding,
 )
 from engagekit.rules.places import coverage_finding, phase_order_finding
+
+T = TypeVar("T")
 
 __all__ = [
     "Evidence",
@@ -62,29 +65,29 @@ def definition_rules(council: Council) -> list[Rule]:
     governance = programme.governance
     rules: list[Rule] = []
     for cycle in governance.review_cycles:
-        rules.append(Rule(cycle.id, cycle.subject, lambda c, x=cycle: [review_cycle_finding(c, x)], cycle.source))
+        rules.append(Rule(cycle.id, cycle.subject, _one(review_cycle_finding, cycle), cycle.source))
     for review in governance.review_dates:
-        rules.append(Rule(review.id, review.subject, lambda c, x=review: [review_date_finding(c, x)], review.source))
+        rules.append(Rule(review.id, review.subject, _one(review_date_finding, review), review.source))
     for report in governance.reports_due:
-        rules.append(
-            Rule(
-                report.id,
-                report.title,
-                lambda c, x=report: [report_due_finding(c, x, c.council.programme.adopted)],
-                report.source,
-            )
-        )
+        rules.append(Rule(report.id, report.title, _one(_report_due, report), report.source))
     for body in council.bodies:
         if body.quota is not None:
-            rules.append(
-                Rule(f"{body.id}-meeting-quota", body.name, lambda c, x=body: [quota_finding(c, x)], body.source)
-            )
+            rules.append(Rule(f"{body.id}-meeting-quota", body.name, _one(quota_finding, body), body.source))
     for spec in programme.rules:
         if isinstance(spec, CoverageRule):
-            rules.append(Rule(spec.id, spec.title, lambda c, x=spec: [coverage_finding(c, x)], spec.source))
+            rules.append(Rule(spec.id, spec.title, _one(coverage_finding, spec), spec.source))
         elif isinstance(spec, PhaseOrderRule):
-            rules.append(Rule(spec.id, spec.title, lambda c, x=spec: [phase_order_finding(c, x)], spec.source))
+            rules.append(Rule(spec.id, spec.title, _one(phase_order_finding, spec), spec.source))
     return rules
+
+
+def _one(judge: Callable[[RuleContext, T], Finding], item: T) -> Callable[[RuleContext], list[Finding]]:
+    """A rule check that judges one definition item."""
+    return lambda context: [judge(context, item)]
+
+
+def _report_due(context: RuleContext, report: ReportDue) -> Finding:
+    return report_due_finding(context, report, context.council.programme.adopted)
 
 
 def evaluate(

@@ -15,7 +15,7 @@ from engagekit.model.bodies import Body
 from engagekit.model.governance import ReportDue, ReviewCycle, ReviewDate
 from engagekit.model.sources import PartialDate, Source, human_date
 from engagekit.rules.context import RuleContext
-from engagekit.rules.findings import EvidenceItem, Finding, Status
+from engagekit.rules.findings import Finding, Status
 
 DUE_SOON_DAYS = 60
 """An obligation due within this many days, with nothing recorded, is amber."""
@@ -133,7 +133,8 @@ def report_due_finding(context: RuleContext, report: ReportDue, adopted: Partial
         deadline = report.due
         when = deadline.human()
     else:
-        assert adopted is not None and report.months_after_adoption is not None  # checked by the model
+        assert adopted is not None
+        assert report.months_after_adoption is not None
         deadline = adopted.add_months(report.months_after_adoption)
         when = f"{_months(report.months_after_adoption)} after adoption on {adopted.human()}"
     to = f" to {report.to}" if report.to else ""
@@ -168,7 +169,8 @@ def quota_finding(context: RuleContext, body: Body) -> Finding:
     else:
         status = Status.RED
         message = (
-            f"Not met for {year}: {public} public meetings" + (f" and {agms} AGM" if quota.agm else "")
+            f"Not met for {year}: {public} public meetings"
+            + (f" and {agms} AGM" if quota.agm else "")
             + f" recorded; the commitment is {quota.describe()}."
         )
     return Finding(

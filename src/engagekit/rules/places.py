@@ -87,7 +87,7 @@ def phase_order_finding(context: RuleContext, rule: PhaseOrderRule) -> Finding:
             if status is Status.RED:
                 break
         if status is Status.GREEN and phases:
-            first = [c for c in phases[0].clusters or []]
+            first = list(phases[0].clusters or [])
             not_started = [names.get(c, c) for c in first if c not in started]
             if not_started:
                 status = Status.AMBER

@@ -9,12 +9,12 @@ module only registers it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 import engagekit
 
-DEFINITION = files(__name__) / "basildon.yaml"
+DEFINITION = Path(__file__).with_name("basildon.yaml")
 
 
 @engagekit.hookimpl

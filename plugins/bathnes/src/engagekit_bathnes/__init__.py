@@ -9,17 +9,17 @@ date, with no cycle, so the rule reports the last recorded update rather than a 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from importlib.resources import files
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import engagekit
-from engagekit.model import Council
-from engagekit.model.sources import human_date
-from engagekit.rules import Finding, Rule, RuleContext, Status
 
-DEFINITION = files(__name__) / "bathnes.yaml"
-TOOLKIT_DELEGATION = "toolkit-kept-updated"
+if TYPE_CHECKING:
+    from engagekit.model import Council
+    from engagekit.rules import Rule
+
+DEFINITION = Path(__file__).with_name("bathnes.yaml")
 
 
 @engagekit.hookimpl
@@ -31,43 +31,6 @@ def engagekit_register_councils(register: Callable[[Any], None]) -> None:
 def engagekit_register_rules(council: Council, register: Callable[[Rule], None]) -> None:
     if council.id != "bathnes":
         return
-    delegation = next(d for d in council.programme.governance.delegations if d.id == TOOLKIT_DELEGATION)
-    register(
-        Rule(
-            id="toolkit-kept-up-to-date",
-            title="The Connecting Communities Toolkit is kept up to date",
-            check=toolkit_kept_up_to_date,
-            source=delegation.source,
-        )
-    )
+    from engagekit_bathnes.rules import toolkit_rule
 
-
-def toolkit_kept_up_to_date(context: RuleContext) -> Iterable[Finding]:
-    """Green once an update of the Toolkit is recorded since adoption; grey until then."""
-    adopted = context.council.programme.adopted
-    updates = [
-        item
-        for item in context.evidence.reviews(TOOLKIT_DELEGATION, context.as_of)
-        if adopted is None or item.date >= adopted.earliest
-    ]
-    rule = "The Connecting Communities Toolkit is kept up to date"
-    if updates:
-        last = max(updates, key=lambda item: item.date)
-        status = Status.GREEN
-        message = (
-            f"Last updated {human_date(last.date)} ({len(updates)} updates recorded). "
-            "The report sets no interval for updates."
-        )
-    else:
-        status = Status.GREY
-        message = "No update of the Toolkit recorded yet. The report sets no interval for updates."
-    delegation = next(d for d in context.council.programme.governance.delegations if d.id == TOOLKIT_DELEGATION)
-    yield Finding(
-        rule_id="toolkit-kept-up-to-date",
-        rule_title=rule,
-        subject="Connecting Communities Toolkit",
-        status=status,
-        message=message,
-        evidence=sorted(updates, key=lambda item: item.date),
-        source=delegation.source,
-    )
+    register(toolkit_rule(council))

@@ -6,12 +6,12 @@ commitment and ABCD approach. Everything is in ``thurrock.yaml``; this module re
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 import engagekit
 
-DEFINITION = files(__name__) / "thurrock.yaml"
+DEFINITION = Path(__file__).with_name("thurrock.yaml")
 
 
 @engagekit.hookimpl
