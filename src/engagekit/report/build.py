@@ -11,6 +11,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 
+from engagekit.model.action_plan import Outcome
 from engagekit.model.council import Council, Programme
 from engagekit.model.sources import Document, PartialDate, Source, human_date
 from engagekit.report.document import BulletList, Fields, Paragraph, Report, Section, Table
@@ -275,6 +276,14 @@ def _action_plan(programme: Programme, docs: dict[str, Document]) -> Section:
     intro = [
         Paragraph(f"{len(plan.pillars)} {label}s, {sum(1 for _ in plan.all_outcomes())} outcomes, {total} actions.")
     ]
+    planned = [item.action for item in plan.all_actions()]
+    missing = [
+        what
+        for what, given in (("owners", any(a.owner for a in planned)), ("due dates", any(a.due for a in planned)))
+        if not given
+    ]
+    if planned and missing:
+        intro.append(Paragraph(f"The documents give no {' or '.join(missing)} for these actions: not yet known."))
     return Section("action-plan", "Action plan", list(intro) if sections else [], sections)
 
 
@@ -284,26 +293,38 @@ def _number(value: float | None) -> str:
     return f"{value:g}"
 
 
-def _outcome_section(outcome: object, commitment_names: dict[str, str]) -> Section:
-    from engagekit.model.action_plan import Outcome
-
-    assert isinstance(outcome, Outcome)
+def _outcome_section(outcome: Outcome, commitment_names: dict[str, str]) -> Section:
     blocks: list[Paragraph | BulletList | Table] = []
     if outcome.evidenced_by:
         blocks.append(BulletList(outcome.evidenced_by, "Evidenced in the following ways"))
     if outcome.actions:
-        rows = [
-            [
-                action.id,
-                action.text,
-                action.owner or UNKNOWN,
-                action.due.human() if action.due else (action.review_point or UNKNOWN),
-                ", ".join(commitment_names.get(c, c) for c in action.serves),
-            ]
-            for action in outcome.actions
-        ]
-        blocks.append(Table(f"Actions towards: {outcome.statement}", ["Id", "Action", "Owner", "Due", "Serves"], rows))
+        blocks.append(_actions_table(outcome, commitment_names))
     return Section(f"outcome-{outcome.id}", f"Outcome: {outcome.statement}", list(blocks))
+
+
+def _actions_table(outcome: Outcome, commitment_names: dict[str, str]) -> Table:
+    """The outcome's actions; columns the documents leave empty for every action are left out.
+
+    An owner or due date missing from some actions shows as "not yet known"; a "Serves" column
+    appears only where an action serves something besides its outcome's own commitments.
+    """
+    actions = outcome.actions
+    columns = ["Id", "Action"]
+    show_owner = any(a.owner for a in actions)
+    show_due = any(a.due or a.review_point for a in actions)
+    show_serves = any(set(a.serves) - set(outcome.serves) for a in actions)
+    columns += ["Owner"] * show_owner + ["Due"] * show_due + ["Serves"] * show_serves
+    rows = []
+    for action in actions:
+        row = [action.id, action.text]
+        if show_owner:
+            row.append(action.owner or UNKNOWN)
+        if show_due:
+            row.append(action.due.human() if action.due else (action.review_point or UNKNOWN))
+        if show_serves:
+            row.append(", ".join(commitment_names.get(c, c) for c in action.serves))
+        rows.append(row)
+    return Table("Actions", columns, rows)
 
 
 def _governance(programme: Programme, findings: list[Finding], docs: dict[str, Document]) -> Section:

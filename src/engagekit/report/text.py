@@ -21,11 +21,11 @@ def render_text(report: Report, width: int = WIDTH) -> str:
 
 
 def _section(section: Section, depth: int, lines: list[str], width: int) -> None:
-    underline = {1: "=", 2: "-"}.get(depth, "")
-    title = section.title if depth <= 2 else f"{'#' * (depth - 2)} {section.title}"
+    underline = {1: "=", 2: "-", 3: "~"}.get(depth, "")
+    title = section.title if underline else f"{section.title}:"
     lines.extend(textwrap.wrap(title, width) or [title])
     if underline:
-        lines.append(underline * min(len(section.title), width))
+        lines.append(underline * min(len(title), width))
     lines.append("")
     for block in section.blocks:
         if isinstance(block, Table) and block.caption == section.title:
