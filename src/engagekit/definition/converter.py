@@ -16,6 +16,7 @@ import attrs
 import cattrs
 from cattrs.cols import is_mapping, is_sequence, list_structure_factory, mapping_structure_factory
 
+from engagekit.definition.yaml_reader import YamlDecimal
 from engagekit.model.governance import RULE_KINDS, RuleSpec
 from engagekit.model.sources import PartialDate
 
@@ -24,6 +25,8 @@ def describe(value: Any) -> str:
     """How a wrong value is named in messages: ``a list``, ``the text 'abc'``, ``the number 3``."""
     if value is None:
         return "nothing (null)"
+    if isinstance(value, YamlDecimal):
+        return f"the number {value}"
     if isinstance(value, bool):
         return f"{str(value).lower()}"
     if isinstance(value, str):
@@ -40,7 +43,7 @@ def describe(value: Any) -> str:
 
 def _structure_str(value: Any, _: type) -> str:
     if isinstance(value, str):
-        return value
+        return str(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)  # "section: 3" is as good as "section: '3'"
     raise ValueError(f"expected text, got {describe(value)}")
@@ -55,6 +58,8 @@ def _structure_int(value: Any, _: type) -> int:
 def _structure_float(value: Any, _: type) -> float:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
+    if isinstance(value, YamlDecimal):
+        return float(value)
     raise ValueError(f"expected a number, got {describe(value)}")
 
 
@@ -67,7 +72,7 @@ def _structure_bool(value: Any, _: type) -> bool:
 def _structure_partial_date(value: Any, _: type) -> PartialDate:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)  # a bare year, "period: {start: 2021}"
-    if not isinstance(value, str):
+    if not isinstance(value, str) or isinstance(value, YamlDecimal):
         raise ValueError(f"expected a date written YYYY, YYYY-MM or YYYY-MM-DD, got {describe(value)}")
     return PartialDate.parse(value)
 

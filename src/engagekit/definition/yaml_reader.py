@@ -34,8 +34,33 @@ for _tag, _pattern, _first in (
     ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
     ("tag:yaml.org,2002:int", r"^[-+]?[0-9]+$", "-+0123456789"),
     ("tag:yaml.org,2002:float", r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$", "-+0123456789."),
+    ("tag:yaml.org,2002:merge", r"^<<$", "<"),
 ):
     _StrictLoader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+
+
+class YamlDecimal(str):
+    """An unquoted decimal, kept as written: ``section: 2.10`` stays "2.10", yet number fields
+    know it was written as a number (a quoted ``'12'`` is text and is refused there)."""
+
+    __slots__ = ()
+
+
+def _decimal(loader: Any, node: yaml.ScalarNode) -> YamlDecimal:
+    return YamlDecimal(loader.construct_scalar(node))
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
+
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _decimal_int(loader: Any, node: yaml.ScalarNode) -> int:
+    """Whole numbers are decimal, as in YAML 1.2: ``010`` is ten, not octal eight."""
+    return int(loader.construct_scalar(node), 10)
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:int", _decimal_int)
 
 
 class YamlProblem(ValueError):
@@ -70,28 +95,53 @@ def read_yaml(text: str) -> tuple[Any, dict[Path, int]]:
     return value, lines
 
 
-def _convert(loader: Any, node: yaml.Node, path: Path, lines: dict[Path, int], counter: list[int]) -> Any:
+def _convert(
+    loader: Any,
+    node: yaml.Node,
+    path: Path,
+    lines: dict[Path, int],
+    counter: list[int],
+    within: frozenset[int] = frozenset(),
+) -> Any:
     counter[0] += 1
     if counter[0] > MAX_NODES:
         raise YamlProblem(f"the document has more than {MAX_NODES:,} values (aliases expanded); refusing to read it")
-    lines.setdefault(path, node.start_mark.line + 1)
+    line = node.start_mark.line + 1
+    lines.setdefault(path, line)
+    if id(node) in within:
+        raise YamlProblem("an alias refers to a value that contains it, so it never ends", line, path)
     if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)  # resolves "<<" merge keys
+        within = within | {id(node)}
+        seen: set[str] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != _MERGE:
+                if key_node.value in seen:
+                    raise YamlProblem(
+                        f"key {key_node.value!r} appears twice", key_node.start_mark.line + 1, (*path, key_node.value)
+                    )
+                seen.add(key_node.value)
+        try:
+            loader.flatten_mapping(node)  # "<<: *defaults" merges; the mapping's own keys win
+        except yaml.YAMLError as error:
+            raise YamlProblem(f"cannot merge here: {_first_line(error)}", line, path) from None
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
-                raise YamlProblem(
-                    f"keys must be plain words, not {key_node.value!r}", key_node.start_mark.line + 1, path
-                )
+                shown = repr(key_node.value) if isinstance(key_node, yaml.ScalarNode) else f"a {key_node.id}"
+                raise YamlProblem(f"keys must be plain words, not {shown}", key_node.start_mark.line + 1, path)
             key = key_node.value
-            if key in result:
-                raise YamlProblem(f"key {key!r} appears twice", key_node.start_mark.line + 1, (*path, key))
             lines[(*path, key)] = key_node.start_mark.line + 1
-            result[key] = _convert(loader, value_node, (*path, key), lines, counter)
+            result[key] = _convert(loader, value_node, (*path, key), lines, counter, within)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(loader, item, (*path, i), lines, counter) for i, item in enumerate(node.value)]
+        within = within | {id(node)}
+        return [_convert(loader, item, (*path, i), lines, counter, within) for i, item in enumerate(node.value)]
     try:
         return loader.construct_object(node, deep=True)
     except yaml.YAMLError as error:
-        raise YamlProblem(f"cannot read this value: {error}", node.start_mark.line + 1, path) from None
+        raise YamlProblem(f"cannot read this value: {_first_line(error)}", line, path) from None
+
+
+def _first_line(error: yaml.YAMLError) -> str:
+    problem = getattr(error, "problem", None)
+    return str(problem or error).splitlines()[0]

@@ -6,7 +6,6 @@ the same shape as the definition file, so the loader can name the file and line.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -160,14 +159,17 @@ class _Checker:
                         f"cluster {cluster_id!r} is in phase {phase.id!r} here but in {cluster.phase!r} on the cluster",
                     )
         ordered = sorted(c.phases, key=lambda p: p.order)
-        for earlier, later in itertools.pairwise(ordered):
-            if earlier.starts and later.starts and later.starts.latest < earlier.starts.earliest:
-                index = c.phases.index(later)
-                self.fail(
-                    ("phases", index, "starts"),
-                    f"phase {later.id!r} starts ({later.starts}) before the earlier phase "
-                    f"{earlier.id!r} ({earlier.starts})",
-                )
+        for position, later in enumerate(ordered):
+            if later.starts is None:
+                continue
+            for earlier in ordered[:position]:
+                if earlier.starts and later.starts.latest < earlier.starts.earliest:
+                    self.fail(
+                        ("phases", c.phases.index(later), "starts"),
+                        f"phase {later.id!r} starts ({later.starts}) before the earlier phase "
+                        f"{earlier.id!r} ({earlier.starts})",
+                    )
+                    break
 
     def _programme(
         self,

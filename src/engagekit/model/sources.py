@@ -16,7 +16,7 @@ import attrs
 _PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
 
-@attrs.frozen(order=True)
+@attrs.frozen
 class PartialDate:
     """A date known to the year, the month or the day, written ``2022``, ``2022-03`` or ``2022-03-31``."""
 
@@ -27,8 +27,8 @@ class PartialDate:
     def __attrs_post_init__(self) -> None:
         if self.day is not None and self.month is None:
             raise ValueError("a day needs a month")
-        # Let the standard library judge the calendar (month 13, 30 February, ...).
-        dt.date(self.year, self.month or 1, self.day or 1)
+        # Let the standard library judge the calendar (month 0 or 13, 30 February, ...).
+        dt.date(self.year, 1 if self.month is None else self.month, 1 if self.day is None else self.day)
 
     @classmethod
     def parse(cls, text: str) -> PartialDate:
