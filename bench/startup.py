@@ -24,7 +24,14 @@ COMMANDS = {
     "engagekit --help": [sys.executable, "-m", "engagekit", "--help"],
     "engagekit councils": [sys.executable, "-m", "engagekit", "councils"],
     "engagekit report --council basildon --format json": [
-        sys.executable, "-m", "engagekit", "report", "--council", "basildon", "--format", "json",
+        sys.executable,
+        "-m",
+        "engagekit",
+        "report",
+        "--council",
+        "basildon",
+        "--format",
+        "json",
     ],
 }
 GOALS = {"engagekit --help": 5.0, "engagekit report --council basildon --format json": 12.0}
@@ -44,14 +51,12 @@ def time_command(command: list[str], runs: int) -> float:
 
 def import_breakdown(command: list[str], top: int) -> list[tuple[int, str]]:
     """The ``top`` slowest imports (cumulative microseconds, module) of one run."""
-    result = subprocess.run(
-        [command[0], "-X", "importtime", *command[1:]], check=True, capture_output=True, text=True
-    )
+    result = subprocess.run([command[0], "-X", "importtime", *command[1:]], check=True, capture_output=True, text=True)
     rows = []
     for line in result.stderr.splitlines():
         if not line.startswith("import time:") or "cumulative" in line:
             continue
-        _, cumulative, name = (part.strip() for part in line[len("import time:"):].split("|"))
+        _, cumulative, name = (part.strip() for part in line[len("import time:") :].split("|"))
         if not name.startswith(" "):
             rows.append((int(cumulative), name.strip()))
     return sorted(rows, reverse=True)[:top]

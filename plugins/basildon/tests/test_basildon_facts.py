@@ -117,7 +117,8 @@ def test_programme_period_and_adoption(council: Council) -> None:
     assert p.period.end == date("2026")
     # "March 2021 (TBC)" is a planned approval; the documents do not record the decision.
     assert p.adopted is None
-    assert p.status is not None and "March 2021 (TBC)" in p.status
+    assert p.status is not None
+    assert "March 2021 (TBC)" in p.status
     assert p.adopted_by == "Housing and Communities Committee"
 
 
