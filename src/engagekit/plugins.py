@@ -41,7 +41,8 @@ if TYPE_CHECKING:
     from engagekit.rules.context import RuleContext
 
 ENTRY_POINT_GROUP = "engagekit"
-BUILTIN_PLUGINS = ("engagekit.builtins.renderers", "engagekit.builtins.folders")
+BUILTIN_RENDERERS = "engagekit.builtins.renderers"
+BUILTIN_FOLDERS = "engagekit.builtins.folders"
 
 
 @attrs.frozen
@@ -132,10 +133,12 @@ def get_plugin_host(
         and for applications that embed engagekit).
     :param entry_points: set ``False`` to skip installed plugins.
     """
-    settings = HostSettings.from_environ(os.environ if environ is None else environ)
-    host = PluginHost(get_plugin_manager(), settings, environ=os.environ if environ is None else environ)
-    for name in BUILTIN_PLUGINS:
-        host.register_module(name)
+    environ = os.environ if environ is None else environ
+    host = PluginHost(get_plugin_manager(), HostSettings.from_environ(environ))
+    host.register_module(BUILTIN_RENDERERS)
+    from engagekit.builtins.folders import DefinitionFolders
+
+    host.register_builtin(DefinitionFolders(environ), BUILTIN_FOLDERS)
     if entry_points:
         for entry_point in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name):
             host.load_entry_point(entry_point)
@@ -147,10 +150,9 @@ def get_plugin_host(
 class PluginHost:
     """Registered plugins and a typed view of what their hooks provide."""
 
-    def __init__(self, pm: pluggy.PluginManager, settings: HostSettings, environ: Mapping[str, str]) -> None:
+    def __init__(self, pm: pluggy.PluginManager, settings: HostSettings) -> None:
         self.pm = pm
         self.settings = settings
-        self.environ = environ
         self.problems: list[PluginProblem] = []
         self._packages: dict[str, tuple[str | None, str | None]] = {}
         self._builtin: set[str] = set()
@@ -171,10 +173,13 @@ class PluginHost:
         """Register a built-in plugin module by import name."""
         import importlib
 
-        module = importlib.import_module(module_name)
-        self._builtin.add(module_name)
-        self._packages[module_name] = ("engagekit", _version("engagekit"))
-        self.register(module, name=module_name)
+        self.register_builtin(importlib.import_module(module_name), module_name)
+
+    def register_builtin(self, plugin: object, name: str) -> None:
+        """Register one of engagekit's own plugins (listed as built in, called first)."""
+        self._builtin.add(name)
+        self._packages[name] = ("engagekit", _version("engagekit"))
+        self.register(plugin, name=name)
 
     def load_entry_point(self, entry_point: metadata.EntryPoint) -> None:
         """Load and register one installed plugin, honouring the environment controls."""

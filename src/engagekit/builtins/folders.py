@@ -2,13 +2,14 @@
 
 ``ENGAGEKIT_DEFINITIONS`` lists definition files, or folders of ``*.yaml``/``*.yml`` files,
 separated like ``PATH`` (``:`` on Linux and macOS, ``;`` on Windows). Each becomes a council
-under this built-in plugin.
+under this built-in plugin. The host passes in the environment it was built with, so a host
+built for a test or an embedding application sees that mapping, not the process's.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from engagekit.hookspecs import hookimpl
@@ -28,7 +29,13 @@ def definition_files(value: str) -> list[Path]:
     return files
 
 
-@hookimpl
-def engagekit_register_councils(register: Callable[[Path], None]) -> None:
-    for path in definition_files(os.environ.get("ENGAGEKIT_DEFINITIONS", "")):
-        register(path)
+class DefinitionFolders:
+    """The built-in plugin that registers councils from ``ENGAGEKIT_DEFINITIONS``."""
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self.environ = environ
+
+    @hookimpl
+    def engagekit_register_councils(self, register: Callable[[Path], None]) -> None:
+        for path in definition_files(self.environ.get("ENGAGEKIT_DEFINITIONS", "")):
+            register(path)

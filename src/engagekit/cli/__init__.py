@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from engagekit.cli.app import App
+from engagekit.cli.app import App, UsageProblem
 
 COMMANDS = {
     "councils": "engagekit.cli.councils:councils",
@@ -42,6 +42,15 @@ class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         self._add_plugin_commands(ctx)
         return sorted({*self.lazy, *super().list_commands(ctx)})
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a plugin problem in strict mode becomes a one-line error (exit 2)."""
+        from engagekit.plugins import PluginError
+
+        try:
+            return super().invoke(ctx)
+        except PluginError as error:
+            raise UsageProblem(str(error)) from None
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.lazy:

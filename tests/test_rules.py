@@ -1,0 +1,571 @@
+"""Reporting rules at chosen dates, on the real bundled councils, with and without evidence."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from engagekit.definition import load_definition_text
+from engagekit.model import Council
+from engagekit.plugins import PluginHost
+from engagekit.report import council_report
+from engagekit.rules import Evidence, EvidenceItem, Finding, NoEvidence, Rule, RuleContext, Status, evaluate
+from engagekit.rules.obligations import DUE_SOON_DAYS
+
+D = dt.date
+
+
+@dataclasses.dataclass
+class FakeEvidence:
+    """A records store in memory; each answer holds only what was recorded up to the date asked about."""
+
+    recorded_reviews: dict[str, list[EvidenceItem]] = dataclasses.field(default_factory=dict)
+    recorded_meetings: dict[str, list[EvidenceItem]] = dataclasses.field(default_factory=dict)
+    opened_hubs: dict[str, EvidenceItem] = dataclasses.field(default_factory=dict)
+    started_clusters: dict[str, EvidenceItem] = dataclasses.field(default_factory=dict)
+
+    def reviews(self, obligation_id: str, until: dt.date) -> list[EvidenceItem]:
+        return [item for item in self.recorded_reviews.get(obligation_id, []) if item.date <= until]
+
+    def meetings(self, body_id: str, start: dt.date, end: dt.date) -> list[EvidenceItem]:
+        return [item for item in self.recorded_meetings.get(body_id, []) if start <= item.date <= end]
+
+    def hubs_opened(self, until: dt.date) -> dict[str, EvidenceItem]:
+        return {hub: item for hub, item in self.opened_hubs.items() if item.date <= until}
+
+    def clusters_started(self, until: dt.date) -> dict[str, EvidenceItem]:
+        return {cluster: item for cluster, item in self.started_clusters.items() if item.date <= until}
+
+
+def review(day: dt.date, summary: str = "Review approved") -> EvidenceItem:
+    return EvidenceItem(day, "review", summary)
+
+
+def meeting(day: dt.date, kind: str = "public") -> EvidenceItem:
+    return EvidenceItem(day, kind, f"{kind} meeting")
+
+
+def started(day: dt.date) -> EvidenceItem:
+    return EvidenceItem(day, "engagement", "first engagement in the cluster")
+
+
+def findings_for(
+    council: Council, as_of: dt.date, host: PluginHost | None = None, evidence: Evidence | None = None
+) -> list[Finding]:
+    extra = host.rules(council) if host else []
+    return evaluate(council, as_of, evidence=evidence, extra_rules=extra)
+
+
+def finding(
+    council: Council,
+    as_of: dt.date,
+    rule_id: str,
+    *,
+    host: PluginHost | None = None,
+    evidence: Evidence | None = None,
+) -> Finding:
+    matches = [f for f in findings_for(council, as_of, host, evidence) if f.rule_id == rule_id]
+    assert len(matches) == 1, f"expected one finding for {rule_id!r}, got {matches}"
+    return matches[0]
+
+
+@pytest.fixture
+def basildon(bundled_councils: dict[str, Council]) -> Council:
+    return bundled_councils["basildon"]
+
+
+@pytest.fixture
+def thurrock(bundled_councils: dict[str, Council]) -> Council:
+    return bundled_councils["thurrock"]
+
+
+@pytest.fixture
+def bathnes(bundled_councils: dict[str, Council]) -> Council:
+    return bundled_councils["bathnes"]
+
+
+def test_fake_evidence_implements_the_protocol(bathnes: Council) -> None:
+    evidence: Evidence = FakeEvidence(recorded_reviews={"x": [review(D(2020, 1, 1)), review(D(2020, 2, 1))]})
+    assert evidence.reviews("x", D(2020, 1, 15)) == [review(D(2020, 1, 1))]
+    assert RuleContext(council=bathnes, as_of=D(2020, 1, 1), evidence=evidence).has_evidence
+    assert not RuleContext(council=bathnes, as_of=D(2020, 1, 1)).has_evidence
+
+
+def test_the_rules_each_council_has(host: PluginHost, bundled_councils: dict[str, Council]) -> None:
+    ids = {
+        council_id: [f.rule_id for f in findings_for(council, D(2022, 1, 1), host)]
+        for council_id, council in bundled_councils.items()
+    }
+    assert ids == {
+        "basildon": ["action-plan-annual-review", "strategy-review", "sia-review", "hub-coverage"],
+        "bathnes": ["progress-report-to-cabinet", "phase-one-first", "toolkit-kept-up-to-date"],
+        "thurrock": [
+            "strategy-four-yearly-review",
+            "draft-strategy-to-committee",
+            "draft-strategy-to-cabinet",
+            "community-forums-meeting-quota",
+        ],
+    }
+
+
+def test_host_councils_are_the_package_definitions(host: PluginHost, bundled_councils: dict[str, Council]) -> None:
+    for council_id, council in bundled_councils.items():
+        assert host.council(council_id) == council
+
+
+# -- B&NES: the progress report to Cabinet, six months after adoption on 8 May 2013 ----------
+
+
+def test_bathnes_progress_report_not_yet_due(bathnes: Council) -> None:
+    result = finding(bathnes, D(2013, 6, 1), "progress-report-to-cabinet")
+    assert result.status is Status.GREY
+    assert result.message == "Not yet due: due by 8 November 2013; no report recorded yet."
+    assert result.due == D(2013, 11, 8)
+    assert result.rule_title == (
+        "Further report updating on progress in implementing Connecting Communities to Cabinet, "
+        "6 months after adoption on 8 May 2013"
+    )
+    assert result.source is not None
+    assert result.source.section == "2 Recommendation, 2.5"
+
+
+def test_bathnes_progress_report_due_soon(bathnes: Council) -> None:
+    result = finding(bathnes, D(2013, 10, 1), "progress-report-to-cabinet")
+    assert result.status is Status.AMBER
+    assert result.message == "Due soon: due by 8 November 2013 (in 38 days); no report recorded yet."
+
+
+def test_bathnes_progress_report_overdue(bathnes: Council) -> None:
+    result = finding(bathnes, D(2013, 11, 9), "progress-report-to-cabinet")
+    assert result.status is Status.RED
+    assert "due by 8 November 2013" in result.message
+    assert result.message.startswith("Overdue:")
+
+
+@pytest.mark.parametrize(
+    ("as_of", "status"),
+    [
+        (D(2013, 11, 8) - dt.timedelta(days=DUE_SOON_DAYS + 1), Status.GREY),
+        (D(2013, 11, 8) - dt.timedelta(days=DUE_SOON_DAYS), Status.AMBER),
+        (D(2013, 11, 8), Status.AMBER),
+        (D(2013, 11, 9), Status.RED),
+        (D(2026, 11, 22), Status.RED),
+    ],
+)
+def test_bathnes_progress_report_boundaries(bathnes: Council, as_of: dt.date, status: Status) -> None:
+    assert DUE_SOON_DAYS == 60
+    assert finding(bathnes, as_of, "progress-report-to-cabinet").status is status
+
+
+def test_bathnes_progress_report_done_on_time_and_late(bathnes: Council) -> None:
+    on_time = FakeEvidence(recorded_reviews={"progress-report-to-cabinet": [review(D(2013, 11, 6), "Report")]})
+    result = finding(bathnes, D(2013, 12, 1), "progress-report-to-cabinet", evidence=on_time)
+    assert result.status is Status.GREEN
+    assert result.message == "Done: report recorded on 6 November 2013, due by 8 November 2013."
+    assert result.evidence == on_time.recorded_reviews["progress-report-to-cabinet"]
+
+    late = FakeEvidence(recorded_reviews={"progress-report-to-cabinet": [review(D(2014, 1, 15), "Report")]})
+    result = finding(bathnes, D(2014, 2, 1), "progress-report-to-cabinet", evidence=late)
+    assert result.status is Status.AMBER
+    assert result.message.startswith("Done late: report recorded on 15 January 2014")
+    # Before the late report was recorded, the same evidence store still says overdue.
+    assert finding(bathnes, D(2014, 1, 1), "progress-report-to-cabinet", evidence=late).status is Status.RED
+
+
+def test_bathnes_phase_one_first_grey_without_evidence(bathnes: Council) -> None:
+    result = finding(bathnes, D(2014, 1, 1), "phase-one-first")
+    assert result.status is Status.GREY
+    assert result.message == "No cluster has a recorded start yet."
+
+
+def test_bathnes_toolkit_python_rule_from_the_plugin(host: PluginHost, bathnes: Council) -> None:
+    rules = host.rules(bathnes)
+    assert [(rule.id, rule.origin) for rule in rules] == [("toolkit-kept-up-to-date", "bathnes")]
+    result = finding(bathnes, D(2014, 1, 1), "toolkit-kept-up-to-date", host=host)
+    assert result.status is Status.GREY
+    assert result.message == "No update of the Toolkit recorded yet. The report sets no interval for updates."
+    assert result.source is not None
+    assert result.source.section == "2 Recommendation, 2.4"
+    # Without the host, only the definition's rules run.
+    assert "toolkit-kept-up-to-date" not in [f.rule_id for f in findings_for(bathnes, D(2014, 1, 1))]
+
+
+def test_bathnes_toolkit_green_with_an_update_since_adoption(host: PluginHost, bathnes: Council) -> None:
+    evidence = FakeEvidence(
+        recorded_reviews={
+            "toolkit-kept-updated": [review(D(2013, 1, 1), "Before adoption"), review(D(2014, 1, 10), "Update")]
+        }
+    )
+    result = finding(bathnes, D(2014, 3, 1), "toolkit-kept-up-to-date", host=host, evidence=evidence)
+    assert result.status is Status.GREEN
+    assert result.message.startswith("Last updated 10 January 2014 (1 updates recorded).")
+    before_adoption_only = finding(bathnes, D(2013, 4, 1), "toolkit-kept-up-to-date", host=host, evidence=evidence)
+    assert before_adoption_only.status is Status.GREY
+
+
+# -- Basildon: strategy review, SIA review, annual action plan review, hub coverage --------
+
+
+def test_basildon_strategy_review_red_after_march_2022(basildon: Council) -> None:
+    result = finding(basildon, D(2022, 4, 1), "strategy-review")
+    assert result.status is Status.RED
+    assert result.message == "Overdue: due by March 2022; no review recorded."
+    assert result.due == D(2022, 3, 31)
+    assert result.rule_title == "Review of the Connected Communities Strategy by March 2022"
+
+
+def test_basildon_strategy_review_not_red_on_the_last_day_of_march(basildon: Council) -> None:
+    result = finding(basildon, D(2022, 3, 31), "strategy-review")
+    assert result.status is not Status.RED
+    assert result.status is Status.AMBER
+    assert result.message == "Due soon: due by March 2022 (in 0 days); no review recorded yet."
+
+
+def test_basildon_sia_review(basildon: Council) -> None:
+    assert finding(basildon, D(2021, 11, 1), "sia-review").status is Status.GREY
+    due_soon = finding(basildon, D(2022, 2, 1), "sia-review")
+    assert due_soon.status is Status.AMBER
+    assert due_soon.message == "Due soon: due by February 2022 (in 27 days); no review recorded yet."
+    assert finding(basildon, D(2022, 2, 28), "sia-review").status is Status.AMBER
+    overdue = finding(basildon, D(2022, 3, 1), "sia-review")
+    assert overdue.status is Status.RED
+    assert overdue.message == "Overdue: due by February 2022; no review recorded."
+    assert overdue.rule_title == "Review of the Service Impact Assessment by February 2022"
+
+
+@pytest.mark.parametrize(
+    ("as_of", "status", "message"),
+    [
+        (D(2021, 6, 1), Status.GREY, "Not yet due: due by March 2022; no review recorded yet."),
+        (D(2022, 1, 29), Status.GREY, "Not yet due: due by March 2022; no review recorded yet."),
+        (D(2022, 1, 30), Status.AMBER, "Due soon: due by March 2022 (in 60 days); no review recorded yet."),
+        (D(2022, 3, 15), Status.AMBER, "Due soon: due by March 2022 (in 16 days); no review recorded yet."),
+        (D(2022, 4, 1), Status.RED, "Overdue: due by March 2022; no review recorded. Next due by March 2023."),
+        (D(2022, 4, 30), Status.RED, "Overdue: due by March 2022; no review recorded. Next due by March 2023."),
+    ],
+)
+def test_basildon_annual_action_plan_review(basildon: Council, as_of: dt.date, status: Status, message: str) -> None:
+    result = finding(basildon, as_of, "action-plan-annual-review")
+    assert (result.status, result.message) == (status, message)
+    assert result.rule_title == "Review of the strategy action plan every year"
+
+
+def test_basildon_annual_review_counts_missing_years(basildon: Council) -> None:
+    result = finding(basildon, D(2026, 11, 22), "action-plan-annual-review")
+    assert result.status is Status.RED
+    assert result.message == (
+        "Overdue: due by March 2026; no review recorded. Next due by March 2027. "
+        "5 of the 5 reviews due since March 2021 have no record."
+    )
+
+
+def test_basildon_annual_review_with_evidence(basildon: Council) -> None:
+    evidence = FakeEvidence(recorded_reviews={"action-plan-annual-review": [review(D(2022, 3, 15))]})
+    on_time = finding(basildon, D(2022, 4, 15), "action-plan-annual-review", evidence=evidence)
+    assert on_time.status is Status.GREEN
+    assert on_time.message == "Done: review recorded on 15 March 2022, due by March 2022. Next due by March 2023."
+    assert on_time.evidence == [review(D(2022, 3, 15))]
+
+    # A year on, the 2022 review does not count for 2023.
+    next_year = finding(basildon, D(2023, 4, 15), "action-plan-annual-review", evidence=evidence)
+    assert next_year.status is Status.RED
+    assert next_year.message.endswith("1 of the 2 reviews due since March 2021 have no record.")
+
+
+def test_basildon_hub_coverage_grey_with_no_hub_open(basildon: Council) -> None:
+    for as_of in (D(2021, 6, 1), D(2022, 3, 31), D(2026, 11, 22)):
+        result = finding(basildon, as_of, "hub-coverage")
+        assert result.status is Status.GREY, as_of
+        assert "0 of 5 towns" in result.message
+        assert "Without one: Basildon, Billericay, Wickford, Laindon, Pitsea." in result.message
+        assert result.subject == "Towns of Basildon Borough Council"
+
+
+def test_basildon_hub_coverage_has_no_deadline_so_never_turns_red(basildon: Council) -> None:
+    # The strategy gives no date by which every town has a hub, so the rule has none.
+    result = finding(basildon, D(2030, 1, 1), "hub-coverage")
+    assert result.due is None
+    assert result.status is Status.GREY
+    assert "Due by" not in result.message
+
+
+def test_basildon_hubs_entry_for_five_hubs_is_not_credited_to_any_town(basildon: Council) -> None:
+    evidence = FakeEvidence(opened_hubs={"community-hubs": EvidenceItem(D(2023, 1, 1), "hub", "Hubs opened")})
+    result = finding(basildon, D(2023, 5, 1), "hub-coverage", evidence=evidence)
+    assert result.status is Status.GREY
+    assert "0 of 5 towns" in result.message
+    assert result.evidence == [evidence.opened_hubs["community-hubs"]]
+
+
+def test_strategy_review_evidence_in_window_is_green(basildon: Council) -> None:
+    evidence = FakeEvidence(recorded_reviews={"strategy-review": [review(D(2022, 3, 10))]})
+    result = finding(basildon, D(2022, 5, 1), "strategy-review", evidence=evidence)
+    assert result.status is Status.GREEN
+    assert result.message == "Done: review recorded on 10 March 2022, due by March 2022."
+    assert result.evidence == [review(D(2022, 3, 10))]
+
+
+def test_strategy_review_evidence_recorded_late_is_amber(basildon: Council) -> None:
+    evidence = FakeEvidence(recorded_reviews={"strategy-review": [review(D(2022, 4, 20))]})
+    result = finding(basildon, D(2022, 5, 1), "strategy-review", evidence=evidence)
+    assert result.status is Status.AMBER
+    assert result.message == "Done late: review recorded on 20 April 2022, due by March 2022."
+
+
+def test_evidence_for_another_obligation_does_not_count(basildon: Council) -> None:
+    evidence = FakeEvidence(recorded_reviews={"sia-review": [review(D(2022, 2, 10))]})
+    assert finding(basildon, D(2022, 5, 1), "strategy-review", evidence=evidence).status is Status.RED
+    assert finding(basildon, D(2022, 5, 1), "sia-review", evidence=evidence).status is Status.GREEN
+
+
+# -- Thurrock: forum quota, four-yearly review, draft strategy --------------------------
+
+
+def test_thurrock_forum_quota_grey_without_meetings(thurrock: Council) -> None:
+    result = finding(thurrock, D(2022, 3, 31), "community-forums-meeting-quota")
+    assert result.status is Status.GREY
+    assert result.message == (
+        "No meetings recorded for 2021; the commitment is at least 4 public meetings and an AGM a year."
+    )
+    assert result.due == D(2021, 12, 31)
+    assert result.subject_id == "community-forums"
+
+
+def test_thurrock_forum_quota_counts_the_year_ending_on_31_december(thurrock: Council) -> None:
+    assert "for 2021" in finding(thurrock, D(2021, 12, 31), "community-forums-meeting-quota").message
+    assert "for 2021" in finding(thurrock, D(2022, 1, 1), "community-forums-meeting-quota").message
+    assert "for 2020" in finding(thurrock, D(2021, 12, 30), "community-forums-meeting-quota").message
+
+
+def forum_meetings(public: int, agm: bool = True, year: int = 2021) -> FakeEvidence:
+    held = [meeting(D(year, 1 + 2 * n, 10)) for n in range(public)]
+    if agm:
+        held.append(meeting(D(year, 6, 1), "agm"))
+    return FakeEvidence(recorded_meetings={"community-forums": held})
+
+
+def test_thurrock_forum_quota_met(thurrock: Council) -> None:
+    evidence = forum_meetings(4)
+    result = finding(thurrock, D(2022, 3, 31), "community-forums-meeting-quota", evidence=evidence)
+    assert result.status is Status.GREEN
+    assert result.message == "Met for 2021: 4 public meetings and 1 AGM."
+    assert len(result.evidence) == 5
+    assert [item.date for item in result.evidence] == sorted(item.date for item in result.evidence)
+
+
+def test_thurrock_forum_quota_three_meetings_is_red(thurrock: Council) -> None:
+    result = finding(thurrock, D(2022, 3, 31), "community-forums-meeting-quota", evidence=forum_meetings(3))
+    assert result.status is Status.RED
+    assert result.message.startswith("Not met for 2021: 3 public meetings and 1 AGM recorded;")
+
+
+def test_thurrock_forum_quota_without_agm_is_red(thurrock: Council) -> None:
+    result = finding(thurrock, D(2022, 3, 31), "community-forums-meeting-quota", evidence=forum_meetings(5, agm=False))
+    assert result.status is Status.RED
+    assert "0 AGM" in result.message
+
+
+def test_thurrock_forum_meetings_in_other_years_do_not_count(thurrock: Council) -> None:
+    evidence = forum_meetings(4, year=2022)
+    assert finding(thurrock, D(2022, 3, 31), "community-forums-meeting-quota", evidence=evidence).status is Status.GREY
+    assert finding(thurrock, D(2023, 1, 1), "community-forums-meeting-quota", evidence=evidence).status is Status.GREEN
+
+
+def test_thurrock_four_yearly_review_not_yet_placed(thurrock: Council) -> None:
+    for as_of in (D(2019, 9, 3), D(2026, 11, 22)):
+        result = finding(thurrock, as_of, "strategy-four-yearly-review")
+        assert result.status is Status.GREY
+        assert result.message.startswith("Not yet placed: reviewed every 4 years")
+        assert result.due is None
+
+
+def test_thurrock_draft_strategy_to_cabinet(thurrock: Council) -> None:
+    assert finding(thurrock, D(2019, 9, 3), "draft-strategy-to-cabinet").status is Status.GREY
+    assert finding(thurrock, D(2019, 12, 31), "draft-strategy-to-cabinet").status is Status.AMBER
+    for as_of in (D(2020, 1, 1), D(2020, 6, 30), D(2020, 12, 31)):
+        result = finding(thurrock, as_of, "draft-strategy-to-cabinet")
+        assert result.status is Status.RED
+        assert result.message == "Overdue: due by 2019; no report recorded."
+    assert finding(thurrock, D(2020, 1, 1), "draft-strategy-to-committee").status is Status.RED
+
+
+# -- places: phase order and coverage with evidence -----------------------------------------
+
+
+def test_bathnes_phase_one_partly_started_is_amber(bathnes: Council) -> None:
+    evidence = FakeEvidence(started_clusters={"keynsham-area": started(D(2013, 9, 1))})
+    result = finding(bathnes, D(2013, 10, 1), "phase-one-first", evidence=evidence)
+    assert result.status is Status.AMBER
+    assert result.message == (
+        "Under way: Phase One clusters not yet started: South East Bath Cluster, Somer Valley Cluster."
+    )
+    assert result.evidence == [started(D(2013, 9, 1))]
+
+
+def test_bathnes_phase_one_fully_started_is_green(bathnes: Council) -> None:
+    evidence = FakeEvidence(
+        started_clusters={
+            "keynsham-area": started(D(2013, 9, 1)),
+            "south-east-bath": started(D(2013, 9, 15)),
+            "somer-valley": started(D(2013, 10, 1)),
+        }
+    )
+    assert finding(bathnes, D(2013, 10, 1), "phase-one-first", evidence=evidence).status is Status.GREEN
+    # As of a day before the last start, Phase One is only under way.
+    assert finding(bathnes, D(2013, 9, 30), "phase-one-first", evidence=evidence).status is Status.AMBER
+
+
+PHASETON = """\
+id: phaseton
+name: "Phaseton Council"
+areas:
+  - {id: north-town, name: "North Town", kind: town}
+  - {id: south-town, name: "South Town", kind: town}
+  - {id: east-ward, name: "East Ward", kind: ward, parent: north-town}
+clusters:
+  - {id: c1, name: "Cluster One", phase: first}
+  - {id: c2, name: "Cluster Two", phase: first}
+  - {id: c3, name: "Cluster Three", phase: second}
+phases:
+  - {id: first, name: "First Phase", order: 1, clusters: [c1, c2]}
+  - {id: second, name: "Second Phase", order: 2, clusters: [c3]}
+hubs:
+  - {id: north-hub, name: "North hub", status: proposed, areas: [north-town]}
+  - {id: south-hub, name: "South hub", status: proposed, areas: [south-town]}
+programme:
+  id: phaseton-plan
+  name: "Phaseton Plan"
+  rules:
+    - {kind: phase-order, id: phases-in-order, title: "Phases start in order"}
+    - {kind: coverage, id: town-hubs, title: "Every town has a hub", area_kind: town, by: 2024}
+"""
+
+
+@pytest.fixture(scope="module")
+def phaseton() -> Council:
+    return load_definition_text(PHASETON, "phaseton.yaml")
+
+
+def test_a_later_phase_cluster_starting_first_is_red(phaseton: Council) -> None:
+    evidence = FakeEvidence(started_clusters={"c1": started(D(2023, 1, 5)), "c3": started(D(2023, 1, 10))})
+    result = finding(phaseton, D(2023, 2, 1), "phases-in-order", evidence=evidence)
+    assert result.status is Status.RED
+    assert result.message == (
+        "Out of order: Cluster Three (Second Phase) started on 10 January 2023 before Cluster Two of an earlier phase."
+    )
+
+
+def test_a_later_phase_cluster_starting_before_an_earlier_ones_start_is_red(phaseton: Council) -> None:
+    evidence = FakeEvidence(
+        started_clusters={
+            "c1": started(D(2023, 1, 5)),
+            "c2": started(D(2023, 3, 1)),
+            "c3": started(D(2023, 2, 1)),
+        }
+    )
+    result = finding(phaseton, D(2023, 4, 1), "phases-in-order", evidence=evidence)
+    assert result.status is Status.RED
+    assert "Cluster Three (Second Phase)" in result.message
+    assert "before Cluster Two" in result.message
+
+
+def test_phases_in_order(phaseton: Council) -> None:
+    evidence = FakeEvidence(
+        started_clusters={
+            "c1": started(D(2023, 1, 5)),
+            "c2": started(D(2023, 1, 6)),
+            "c3": started(D(2023, 2, 1)),
+        }
+    )
+    result = finding(phaseton, D(2023, 4, 1), "phases-in-order", evidence=evidence)
+    assert result.status is Status.GREEN
+    assert len(result.evidence) == 3
+
+
+def test_coverage_with_opened_hubs(phaseton: Council) -> None:
+    assert finding(phaseton, D(2023, 1, 1), "town-hubs").status is Status.GREY
+
+    one = FakeEvidence(opened_hubs={"north-hub": EvidenceItem(D(2023, 3, 1), "hub", "North hub opened")})
+    partial = finding(phaseton, D(2023, 4, 1), "town-hubs", evidence=one)
+    assert partial.status is Status.AMBER
+    assert partial.message.startswith("In progress: 1 of 2 towns have an open hub. Without one: South Town.")
+    assert partial.message.endswith("Due by 2024.")
+    late = finding(phaseton, D(2025, 1, 1), "town-hubs", evidence=one)
+    assert late.status is Status.RED
+    assert late.message.startswith("Not met by 2024: 1 of 2 towns")
+
+    both = FakeEvidence(
+        opened_hubs={
+            "north-hub": EvidenceItem(D(2023, 3, 1), "hub", "North hub opened"),
+            "south-hub": EvidenceItem(D(2024, 6, 1), "hub", "South hub opened"),
+        }
+    )
+    met = finding(phaseton, D(2024, 7, 1), "town-hubs", evidence=both)
+    assert met.status is Status.GREEN
+    assert met.message == "Met: 2 of 2 towns have an open hub."
+
+
+# -- evaluation ---------------------------------------------------------------------------
+
+
+def test_a_rule_that_raises_gives_a_grey_finding_and_the_others_still_run(bathnes: Council) -> None:
+    def broken(context: RuleContext) -> list[Finding]:
+        raise ValueError("bad data")
+
+    def after(context: RuleContext) -> list[Finding]:
+        return [
+            Finding(
+                rule_id="after",
+                rule_title="After",
+                subject="After",
+                status=Status.GREY,
+                message=f"Saw {len(context.findings)} findings before me.",
+            )
+        ]
+
+    rules = [Rule(id="broken", title="A broken rule", check=broken), Rule(id="after", title="After", check=after)]
+    findings = evaluate(bathnes, D(2013, 11, 9), extra_rules=rules)
+    assert [f.rule_id for f in findings] == ["progress-report-to-cabinet", "phase-one-first", "broken", "after"]
+    grey = findings[2]
+    assert grey.status is Status.GREY
+    assert grey.message == "Could not be evaluated: ValueError: bad data"
+    assert grey.rule_title == "A broken rule"
+    assert findings[0].status is Status.RED
+    assert findings[3].message == "Saw 3 findings before me."
+
+
+def test_a_rule_failing_on_a_lookup_does_not_take_the_report_down(bathnes: Council) -> None:
+    def looks_up_a_missing_area(context: RuleContext) -> list[Finding]:
+        context.council.area("no-such-area")
+        return []
+
+    oops = Rule(id="oops", title="Oops", check=looks_up_a_missing_area)
+    findings = evaluate(bathnes, D(2013, 11, 9), extra_rules=[oops])
+    assert findings[-1].message == "Could not be evaluated: KeyError: 'no-such-area'"
+    assert [f.rule_id for f in findings] == ["progress-report-to-cabinet", "phase-one-first", "oops"]
+    report = council_report(bathnes, D(2013, 11, 9))
+    assert report.status_counts == {"green": 0, "amber": 0, "red": 1, "grey": 1}
+
+
+@pytest.mark.parametrize("council_id", ["basildon", "bathnes", "thurrock"])
+@pytest.mark.parametrize("as_of", [D(2013, 1, 1), D(2019, 12, 31), D(2022, 3, 31), D(2026, 11, 22)])
+def test_no_finding_is_green_without_evidence(
+    host: PluginHost, bundled_councils: dict[str, Council], council_id: str, as_of: dt.date
+) -> None:
+    council = bundled_councils[council_id]
+    for evidence in (None, NoEvidence(), FakeEvidence()):
+        findings = findings_for(council, as_of, host, evidence)
+        assert findings, "every bundled council has reporting rules"
+        green = [f for f in findings if f.status is Status.GREEN]
+        assert green == []
+    report = council_report(council, as_of, host=host)
+    assert report.status_counts["green"] == 0
+    assert sum(report.status_counts.values()) == len(findings_for(council, as_of, host))
+
+
+def test_findings_are_the_same_however_often_evaluated(host: PluginHost, bathnes: Council) -> None:
+    first = findings_for(bathnes, D(2013, 10, 1), host)
+    second = findings_for(bathnes, D(2013, 10, 1), host)
+    assert first == second
