@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -15,7 +16,8 @@ def write_output(content: str | bytes, output: Path | None) -> None:
     """Write ``content`` to ``output`` atomically (a temporary file, then a rename), or echo it."""
     if output is None:
         if isinstance(content, bytes):
-            click.get_binary_stream("stdout").write(content)
+            sys.stdout.buffer.write(content)
+            sys.stdout.flush()
         else:
             click.echo(content, nl=False)
         return
