@@ -486,7 +486,7 @@ def test_plugins_json() -> None:
 
 def test_plugins_json_lists_errors(broken_definition: Path) -> None:
     result = invoke("plugins", "--json", env={"ENGAGEKIT_DEFINITIONS": str(broken_definition)})
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # a plugin problem fails the check, for scripts
     [error] = json.loads(result.stdout)["errors"]
     assert error.startswith("plugin 'engagekit.builtins.folders' (package engagekit): its council definition")
     assert f"{broken_definition}:6: programme.colour" in error

@@ -665,7 +665,7 @@ def test_plugins_json_lists_plugins_and_errors(monkeypatch: pytest.MonkeyPatch, 
     )
     use_host(monkeypatch, host)
     result = CliRunner().invoke(fresh_cli(), ["plugins", "--json"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # the exploding plugin is a problem
     data = json.loads(result.stdout)
     assert set(data) == {"plugins", "errors"}
     by_name = {entry["name"]: entry for entry in data["plugins"]}
@@ -688,7 +688,7 @@ def test_plugins_text_lists_problems(monkeypatch: pytest.MonkeyPatch) -> None:
     )
     use_host(monkeypatch, host)
     result = CliRunner().invoke(fresh_cli(), ["plugins"])
-    assert result.exit_code == 0
+    assert result.exit_code == 1
     assert "basildon: engagekit-basildon" in result.stdout
     assert "Problems:" in result.stdout
     assert "plugin 'exploding': engagekit_register_councils failed: RuntimeError: kaboom" in result.stdout

@@ -61,7 +61,7 @@ def engagekit_register_rules(council: Council, register: Callable[[Rule], None])
 
 @hookspec
 def engagekit_report_sections(council: Council, context: RuleContext) -> list[Section] | None:
-    """Add sections to a council's report, after engagekit's own.
+    """Add sections to a council's report, after engagekit's own and before the findings and sources.
 
     :param council: the council being reported on.
     :param context: the as-of date, the evidence and the findings already made

@@ -289,10 +289,14 @@ class PluginHost:
             plugins = sorted({entry.plugin for entry in entries})
             if len(entries) > 1:
                 who = " and ".join(repr(p) for p in plugins) if len(plugins) > 1 else f"{plugins[0]!r} twice"
+                where = [entry.definition for entry in entries if entry.definition]
+                files = f" (definition files: {', '.join(where)})" if where else ""
+                blame = next((p for p in plugins if p not in self._builtin), plugins[0])
                 self.problem(
-                    plugins[-1],
-                    f"council {council_id!r} is registered by {who}; it is refused until one of them is "
-                    "disabled (ENGAGEKIT_DISABLE_PLUGINS)",
+                    blame,
+                    f"council {council_id!r} is registered by {who}{files}; neither is used until one is "
+                    "removed (disable a plugin with ENGAGEKIT_DISABLE_PLUGINS, or take the file out of "
+                    "ENGAGEKIT_DEFINITIONS)",
                 )
                 continue
             councils[council_id] = entries[0]

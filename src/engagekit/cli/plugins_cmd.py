@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import attrs
 import click
@@ -15,6 +16,8 @@ from engagekit.cli.app import App, pass_app
 @pass_app
 def plugins(app: App, as_json: bool) -> None:
     """List plugins with their package, version and hooks, and any load errors.
+
+    Exits 1 when a plugin failed to load or register, so scripts can check an installation.
 
     \b
     Examples:
@@ -30,7 +33,7 @@ def plugins(app: App, as_json: bool) -> None:
     if as_json:
         data = {"plugins": [attrs.asdict(info) for info in infos], "errors": errors}
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-        return
+        sys.exit(1 if errors else 0)
     for info in infos:
         version = f" {info.version}" if info.version else ""
         kind = " (built in)" if info.builtin else ""
@@ -40,3 +43,4 @@ def plugins(app: App, as_json: bool) -> None:
         click.echo("\nProblems:")
         for error in errors:
             click.echo(f"  {error}")
+        sys.exit(1)

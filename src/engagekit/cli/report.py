@@ -25,10 +25,9 @@ from engagekit.cli.output import write_output
     "--format",
     "-f",
     "format_name",
-    default="text",
-    show_default=True,
     metavar="NAME",
-    help="Output format: text, markdown, json, or one a plugin adds.",
+    help="Output format: text, markdown, json, or one a plugin adds (default: from the --output "
+    "file's extension, else text).",
 )
 @click.option(
     "--output",
@@ -43,7 +42,7 @@ def report(
     council_id: str | None,
     definition: Path | None,
     as_of: dt.date | None,
-    format_name: str,
+    format_name: str | None,
     output: Path | None,
 ) -> None:
     """Report a council's programme and its findings as of a date.
@@ -62,6 +61,12 @@ def report(
     from engagekit.report import council_report
 
     renderers = app.host.renderers()
+    if format_name is None:
+        by_extension: dict[str, str] = {}
+        for name, renderer in renderers.items():  # built-ins first, so they keep their extensions
+            by_extension.setdefault(renderer.extension, name)
+        suffix = output.suffix.lstrip(".").lower() if output else ""
+        format_name = by_extension.get(suffix, "text")
     if format_name not in renderers:
         raise UsageProblem(f"no format {format_name!r}; available: {', '.join(sorted(renderers))}")
     council = app.council(council_id, definition)

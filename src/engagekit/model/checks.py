@@ -196,11 +196,11 @@ class _Checker:
         # Rules and governance obligations share one namespace: each becomes a finding's rule id.
         rule_ids: set[str] = set()
         g = p.governance
+        self.unique((*path, "governance", "delegations"), g.delegations, "delegation")
         obligations: list[tuple[str, list[Any]]] = [
             ("review_cycles", g.review_cycles),
             ("review_dates", g.review_dates),
             ("reports_due", g.reports_due),
-            ("delegations", g.delegations),
         ]
         for key, items in obligations:
             for i, item in enumerate(items):
@@ -211,6 +211,25 @@ class _Checker:
             if rule.id in rule_ids:
                 self.fail((*path, "rules", i, "id"), f"duplicate rule id {rule.id!r}")
             rule_ids.add(rule.id)
+        if path == ("programme",):  # meeting quotas are rules of the current programme
+            for i, body in enumerate(self.council.bodies):
+                if body.quota is not None and f"{body.id}-meeting-quota" in rule_ids:
+                    self.fail(("bodies", i, "quota"), f"rule id {body.id + '-meeting-quota'!r} is already used")
+        for i, cycle in enumerate(g.review_cycles):
+            if cycle.starts and cycle.starts.month is None and cycle.every_months % 12:
+                self.fail(
+                    (*path, "governance", "review_cycles", i, "every_months"),
+                    f"a cycle counted from a year ({cycle.starts}) must run in whole years (12, 24, ...); "
+                    "give the month it starts",
+                )
+        for i, report in enumerate(g.reports_due):
+            months = report.months_after_adoption
+            if months is not None and p.adopted and p.adopted.month is None and months % 12:
+                self.fail(
+                    (*path, "governance", "reports_due", i, "months_after_adoption"),
+                    f"the programme's adoption is known only to the year ({p.adopted}), so a report "
+                    f"{months} months after it cannot be placed; give the month of adoption",
+                )
         if any(r.months_after_adoption is not None for r in g.reports_due) and p.adopted is None:
             index = next(i for i, r in enumerate(g.reports_due) if r.months_after_adoption is not None)
             self.fail(

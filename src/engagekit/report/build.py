@@ -51,6 +51,7 @@ def build_report(
         as_of=as_of,
         sections=[section for section in sections if section.blocks or section.sections],
         status_counts={status.value: counts.get(status, 0) for status in Status},
+        findings=findings,
     )
 
 
@@ -153,7 +154,7 @@ def _places(council: Council, docs: dict[str, Document]) -> Section:
                 str(phase.order),
                 phase.name,
                 _known_list([cluster_names.get(c, c) for c in phase.clusters] if phase.clusters is not None else None),
-                _date(phase.starts) if phase.starts else "",
+                _date(phase.starts),
                 phase.rationale or "",
             ]
             for phase in sorted(council.phases, key=lambda p: p.order)

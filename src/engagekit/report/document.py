@@ -10,6 +10,8 @@ import datetime as dt
 
 import attrs
 
+from engagekit.rules.findings import Finding
+
 SCHEMA_VERSION = 1
 """Bumped when the JSON shape of a report changes in a way readers must know about."""
 
@@ -73,4 +75,5 @@ class Report:
     as_of: dt.date
     sections: list[Section]
     status_counts: dict[str, int]
+    findings: list[Finding] = attrs.field(factory=list)
     schema_version: int = SCHEMA_VERSION

@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 
 from engagekit.report.document import Block, Report, Section
+from engagekit.rules.findings import Finding
 
 
 def report_data(report: Report) -> dict[str, Any]:
@@ -18,7 +19,27 @@ def report_data(report: Report) -> dict[str, Any]:
         "title": report.title,
         "as_of": report.as_of.isoformat(),
         "status_counts": report.status_counts,
+        "findings": [_finding(finding) for finding in report.findings],
         "sections": [_section(section) for section in report.sections],
+    }
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    """A finding for programs: ids, ISO dates and the evidence, not just the display text."""
+    source = finding.source
+    return {
+        "rule_id": finding.rule_id,
+        "rule": finding.rule_title,
+        "subject": finding.subject,
+        "subject_id": finding.subject_id,
+        "status": finding.status.value,
+        "message": finding.message,
+        "due": finding.due.isoformat() if finding.due else None,
+        "evidence": [
+            {"date": item.date.isoformat(), "kind": item.kind, "summary": item.summary, "ref": item.ref}
+            for item in finding.evidence
+        ],
+        "source": {"document": source.document, "section": source.section, "page": source.page} if source else None,
     }
 
 

@@ -11,10 +11,13 @@ from engagekit.report.document import Report
 
 @attrs.frozen
 class Renderer:
-    """A named output format (``engagekit report --format NAME``)."""
+    """A named output format (``engagekit report --format NAME``).
+
+    ``render`` returns text, or bytes for binary formats. ``extension`` (without the dot) lets
+    ``engagekit report --output report.md`` pick the format from the file name.
+    """
 
     name: str
     render: Callable[[Report], str | bytes]
     description: str
     extension: str
-    binary: bool = False

@@ -40,12 +40,13 @@ def judge_deadline(
         if window_start is None or item.date >= window_start
     ]
     due_text = f"due by {deadline.human()}"
-    if done:
-        last = max(done, key=lambda item: item.date)
-        if last.date > deadline.latest:
-            status, message = Status.AMBER, f"Done late: {what} recorded on {human_date(last.date)}, {due_text}."
-        else:
-            status, message = Status.GREEN, f"Done: {what} recorded on {human_date(last.date)}, {due_text}."
+    on_time = [item for item in done if item.date <= deadline.latest]
+    if on_time:
+        last = max(on_time, key=lambda item: item.date)
+        status, message = Status.GREEN, f"Done: {what} recorded on {human_date(last.date)}, {due_text}."
+    elif done:
+        first = min(done, key=lambda item: item.date)
+        status, message = Status.AMBER, f"Done late: {what} recorded on {human_date(first.date)}, {due_text}."
     elif context.as_of > deadline.latest:
         status, message = Status.RED, f"Overdue: {due_text}; no {what} recorded."
     elif (deadline.latest - context.as_of).days <= DUE_SOON_DAYS:
@@ -66,8 +67,8 @@ def judge_deadline(
 
 
 def review_cycle_finding(context: RuleContext, cycle: ReviewCycle) -> Finding:
-    """A recurring review: is the latest one that fell due recorded?"""
-    title = f"Review of {cycle.subject} every {_months(cycle.every_months)}"
+    """A recurring review: is the latest one that fell due recorded, and is the next one near?"""
+    title = f"{_sentence(cycle.subject)} reviewed {_every(cycle.every_months)}"
     if cycle.starts is None:
         return Finding(
             rule_id=cycle.id,
@@ -75,7 +76,7 @@ def review_cycle_finding(context: RuleContext, cycle: ReviewCycle) -> Finding:
             subject=cycle.subject,
             status=Status.GREY,
             message=(
-                f"Not yet placed: reviewed every {_months(cycle.every_months)}, but the date the cycle "
+                f"Not yet placed: reviewed {_every(cycle.every_months)}, but the date the cycle "
                 "counts from is not known, so no review can be placed yet."
             ),
             source=cycle.source,
@@ -83,34 +84,36 @@ def review_cycle_finding(context: RuleContext, cycle: ReviewCycle) -> Finding:
     dues = list(_due_dates(cycle.starts, cycle.every_months, context.as_of))
     passed = [due for due in dues if due.latest < context.as_of]
     upcoming = dues[-1]
-    if not passed:
+
+    def judge(deadline: PartialDate, window_start: dt.date, extra: str = "") -> Finding:
         return judge_deadline(
             context,
             rule_id=cycle.id,
             title=title,
             subject=cycle.subject,
-            deadline=upcoming,
-            window_start=cycle.starts.earliest,
+            deadline=deadline,
+            window_start=window_start,
             what="review",
             source=cycle.source,
+            extra=extra,
         )
+
+    if not passed:
+        return judge(upcoming, cycle.starts.earliest)
     previous = passed[-2].latest + dt.timedelta(days=1) if len(passed) > 1 else cycle.starts.earliest
-    finding = judge_deadline(
-        context,
-        rule_id=cycle.id,
-        title=title,
-        subject=cycle.subject,
-        deadline=passed[-1],
-        window_start=previous,
-        what="review",
-        source=cycle.source,
-        extra=f" Next due by {upcoming.human()}.",
-    )
-    missing = _missing_cycles(context, cycle, passed)
-    if missing and len(passed) > 1:
-        counted = f" {missing} of the {len(passed)} reviews due since {cycle.starts.human()} have no record."
-        finding = _with_message(finding, finding.message + counted)
-    return finding
+    last = judge(passed[-1], previous, f" Next due by {upcoming.human()}.")
+    if last.status is Status.RED:
+        missing = _missing_cycles(context, cycle, passed)
+        if len(passed) > 1:
+            counted = f" {missing} of the {len(passed)} reviews due since {cycle.starts.human()} have no record."
+            last = attrs.evolve(last, message=last.message + counted)
+        return last
+    coming = judge(upcoming, passed[-1].latest + dt.timedelta(days=1))
+    if coming.status is Status.AMBER:  # the next review is due soon and not yet recorded
+        return attrs.evolve(
+            coming, message=f"{coming.message} The last was {last.message[0].lower()}{last.message[1:]}"
+        )
+    return last
 
 
 def review_date_finding(context: RuleContext, review: ReviewDate) -> Finding:
@@ -118,7 +121,7 @@ def review_date_finding(context: RuleContext, review: ReviewDate) -> Finding:
     return judge_deadline(
         context,
         rule_id=review.id,
-        title=f"Review of {review.subject} by {review.date.human()}",
+        title=f"{_sentence(review.subject)} reviewed by {review.date.human()}",
         subject=review.subject,
         deadline=review.date,
         window_start=None,
@@ -136,7 +139,7 @@ def report_due_finding(context: RuleContext, report: ReportDue, adopted: Partial
         assert adopted is not None
         assert report.months_after_adoption is not None
         deadline = adopted.add_months(report.months_after_adoption)
-        when = f"{_months(report.months_after_adoption)} after adoption on {adopted.human()}"
+        when = f"{_span(report.months_after_adoption)} after adoption on {adopted.human()}"
     to = f" to {report.to}" if report.to else ""
     return judge_deadline(
         context,
@@ -209,12 +212,22 @@ def _missing_cycles(context: RuleContext, cycle: ReviewCycle, passed: list[Parti
     return missing
 
 
-def _with_message(finding: Finding, message: str) -> Finding:
-    return attrs.evolve(finding, message=message)
+def _sentence(text: str) -> str:
+    """``the strategy action plan`` → ``The strategy action plan`` (leaves the rest alone)."""
+    return text[:1].upper() + text[1:]
 
 
-def _months(months: int) -> str:
+def _every(months: int) -> str:
+    """``every year``, ``every 4 years``, ``every 6 months``."""
     if months % 12 == 0:
         years = months // 12
-        return "year" if years == 1 else f"{years} years"
-    return "month" if months == 1 else f"{months} months"
+        return "every year" if years == 1 else f"every {years} years"
+    return "every month" if months == 1 else f"every {months} months"
+
+
+def _span(months: int) -> str:
+    """``6 months``, ``1 year``, ``4 years``: a length of time."""
+    if months % 12 == 0:
+        years = months // 12
+        return "1 year" if years == 1 else f"{years} years"
+    return "1 month" if months == 1 else f"{months} months"

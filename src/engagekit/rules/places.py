@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from engagekit.model.governance import CoverageRule, PhaseOrderRule
-from engagekit.model.places import Hub
+from engagekit.model.places import Hub, HubStatus
 from engagekit.model.sources import human_date
 from engagekit.rules.context import RuleContext
 from engagekit.rules.findings import EvidenceItem, Finding, Status
+from engagekit.rules.obligations import DUE_SOON_DAYS
 
 
 def coverage_finding(context: RuleContext, rule: CoverageRule) -> Finding:
@@ -26,7 +27,7 @@ def coverage_finding(context: RuleContext, rule: CoverageRule) -> Finding:
             for area_id in hub.areas or []:
                 covered.setdefault(area_id, hub)
     missing = [area.name for area in areas if area.id not in covered]
-    planned = sum(hub.count for hub in council.hubs if not (hub.status.open or hub.id in opened))
+    planned = sum(hub.count for hub in council.hubs if hub.status is HubStatus.PROPOSED and hub.id not in opened)
     kind = rule.area_kind.value
     deadline = rule.by.latest if rule.by else None
     have = f"{len(areas) - len(missing)} of {len(areas)} {kind}s have an open hub"
@@ -40,7 +41,9 @@ def coverage_finding(context: RuleContext, rule: CoverageRule) -> Finding:
         if deadline and context.as_of > deadline:
             status = Status.RED
             message = f"Not met by {rule.by.human() if rule.by else ''}: {have}.{without}{pending}"
-        elif covered:
+        elif deadline and (deadline - context.as_of).days <= DUE_SOON_DAYS:
+            status, message = Status.AMBER, f"Due soon: {have}.{without}{pending}"
+        elif len(missing) < len(areas):
             status, message = Status.AMBER, f"In progress: {have}.{without}{pending}"
         else:
             status = Status.GREY

@@ -1,0 +1,30 @@
+"""Stand-ins shared by the tests."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from engagekit.rules import EvidenceItem
+
+
+@dataclasses.dataclass
+class FakeEvidence:
+    """A records store in memory; each answer holds only what was recorded up to the date asked about."""
+
+    recorded_reviews: dict[str, list[EvidenceItem]] = dataclasses.field(default_factory=dict)
+    recorded_meetings: dict[str, list[EvidenceItem]] = dataclasses.field(default_factory=dict)
+    opened_hubs: dict[str, EvidenceItem] = dataclasses.field(default_factory=dict)
+    started_clusters: dict[str, EvidenceItem] = dataclasses.field(default_factory=dict)
+
+    def reviews(self, obligation_id: str, until: dt.date) -> list[EvidenceItem]:
+        return [item for item in self.recorded_reviews.get(obligation_id, []) if item.date <= until]
+
+    def meetings(self, body_id: str, start: dt.date, end: dt.date) -> list[EvidenceItem]:
+        return [item for item in self.recorded_meetings.get(body_id, []) if start <= item.date <= end]
+
+    def hubs_opened(self, until: dt.date) -> dict[str, EvidenceItem]:
+        return {hub: item for hub, item in self.opened_hubs.items() if item.date <= until}
+
+    def clusters_started(self, until: dt.date) -> dict[str, EvidenceItem]:
+        return {cluster: item for cluster, item in self.started_clusters.items() if item.date <= until}
