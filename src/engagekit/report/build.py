@@ -202,6 +202,7 @@ def _commitments(programme: Programme, docs: dict[str, Document]) -> Section:
         served = set(planned.action.serves) | set(planned.outcome.serves)
         for commitment_id in served:
             serving.setdefault(commitment_id, []).append(f"{planned.action.id} {planned.action.text}")
+    has_actions = any(True for _ in programme.action_plan.all_actions())
     sections = []
     for commitment in programme.commitments:
         label = f"{commitment.label}) " if commitment.label else ""
@@ -211,16 +212,20 @@ def _commitments(programme: Programme, docs: dict[str, Document]) -> Section:
         if commitment.statement:
             blocks.append(Paragraph(commitment.statement))
         actions = serving.get(commitment.id, [])
-        blocks.append(
-            BulletList(actions, "Actions that serve it")
-            if actions
-            else Paragraph("No action in the action plan is linked to this yet.")
-        )
+        if actions:
+            blocks.append(BulletList(actions, "Actions that serve it"))
+        elif has_actions:
+            blocks.append(Paragraph("No action in the action plan is linked to this yet."))
         blocks.append(Paragraph(f"Source: {_cite(commitment.source, docs)}"))
         sections.append(Section(f"commitment-{commitment.id}", f"{label}{commitment.name}", list(blocks)))
     kinds = sorted({c.kind.value for c in programme.commitments})
     title = "Commitments and principles" if len(kinds) != 1 else f"{kinds[0].capitalize()}s"
-    return Section("commitments", title, sections=sections)
+    intro = (
+        []
+        if has_actions or not sections
+        else [Paragraph("This definition holds no action plan, so no actions are linked to these.")]
+    )
+    return Section("commitments", title, list(intro), sections)
 
 
 def _action_plan(programme: Programme, docs: dict[str, Document]) -> Section:
