@@ -1,18 +1,27 @@
-"""The built-in output formats: text, Markdown and JSON."""
+"""The built-in output formats: text, Markdown and JSON.
+
+The renderers are imported when formats are asked for, not when the plugin is registered, so
+``engagekit --help`` does not pay for them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from engagekit.hookspecs import hookimpl
-from engagekit.report.json_format import render_json
-from engagekit.report.markdown import render_markdown
-from engagekit.report.renderers import Renderer
-from engagekit.report.text import render_text
+
+if TYPE_CHECKING:
+    from engagekit.report.renderers import Renderer
 
 
 @hookimpl
 def engagekit_register_renderers(register: Callable[[Renderer], None]) -> None:
+    from engagekit.report.json_format import render_json
+    from engagekit.report.markdown import render_markdown
+    from engagekit.report.renderers import Renderer
+    from engagekit.report.text import render_text
+
     register(Renderer("text", render_text, "Plain text for reading at a terminal", "txt"))
     register(Renderer("markdown", render_markdown, "Markdown for wikis and documents", "md"))
     register(Renderer("json", render_json, "JSON for other programs (with a schema_version)", "json"))
