@@ -6,16 +6,21 @@ Framework for Bath and North East Somerset", ../shared/seeds/004_9f58889641bd14a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import attrs
 import pytest
 
 import engagekit_bathnes
 from engagekit.definition import load_definition
-from engagekit.model import ActionPlan, Council, PartialDate, PhaseOrderRule, Source
+from engagekit.model import (
+    Council,
+    PartialDate,
+    PhaseOrderRule,
+    items_without_source,
+    sourced_items,
+)
+from engagekit.model.checks import format_path
 
 DEFINITION = Path(engagekit_bathnes.__file__).parent / "bathnes.yaml"
 REPORT = "connecting-communities-2013"
@@ -244,36 +249,15 @@ def test_equality_impact_assessment_completed(council: Council) -> None:
     assert by_id(council.bodies, "independent-equalities-advisory-group").independent is True
 
 
-def _items_needing_a_source(value: Any, path: str) -> Iterator[tuple[str, Any]]:
-    """Every model object below ``value`` that has a ``source`` field, with its path."""
-    if isinstance(value, Source):
-        return
-    if attrs.has(type(value)):
-        fields = attrs.fields(type(value))
-        # An empty action plan is no item: the Draft Action Plan's text is not in the source.
-        is_empty_plan = isinstance(value, ActionPlan) and not value.pillars and not value.outcomes
-        if any(field.name == "source" for field in fields) and not is_empty_plan:
-            yield path, value
-        for field in fields:
-            yield from _items_needing_a_source(getattr(value, field.name), f"{path}.{field.name}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _items_needing_a_source(item, f"{path}[{index}]")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _items_needing_a_source(item, f"{path}[{key!r}]")
-
-
 def test_every_item_has_a_source(council: Council) -> None:
-    items = list(_items_needing_a_source(council, "council"))
-    paths = {path for path, _ in items}
+    items = list(sourced_items(council))
+    paths = {format_path(path) for path, _ in items}
     # The walk really reaches nested items.
-    assert "council.programme.commitments[4]" in paths
-    assert "council.programme.governance.reports_due[0]" in paths
-    assert "council.programme.rules[0]" in paths
+    assert "programme.commitments[4]" in paths
+    assert "programme.governance.reports_due[0]" in paths
+    assert "programme.rules[0]" in paths
     assert len(items) > 50
-    missing = [path for path, item in items if item.source is None]
-    assert missing == []
+    assert items_without_source(council) == []
     known = {document.id for document in council.documents}
     for path, item in items:
         assert item.source.document in known, path

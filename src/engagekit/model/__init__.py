@@ -18,7 +18,7 @@ from engagekit.model.action_plan import (
     Priority,
 )
 from engagekit.model.bodies import Body, MeetingQuota, Partner
-from engagekit.model.checks import CouncilInvalid, Problem, council_problems
+from engagekit.model.checks import CouncilInvalid, Problem, council_problems, items_without_source, sourced_items
 from engagekit.model.council import (
     Council,
     CouncilType,
@@ -116,4 +116,6 @@ __all__ = [
     "Source",
     "Statement",
     "council_problems",
+    "items_without_source",
+    "sourced_items",
 ]

@@ -270,6 +270,41 @@ def _outcomes_with_paths(path: Path, p: Programme) -> Iterator[tuple[Path, Any]]
         yield (*path, "action_plan", "outcomes", j), outcome
 
 
+def sourced_items(value: Any, path: Path = ()) -> Iterator[tuple[Path, Any]]:
+    """Every model object below ``value`` that can carry a source, with its path.
+
+    A part left at its empty default (a programme with no action plan, say) is no item: there
+    is nothing in it to source.
+    """
+    if isinstance(value, Source) or not attrs.has(type(value)):
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from sourced_items(item, (*path, index))
+        elif isinstance(value, dict):
+            for item in value.values():
+                yield from sourced_items(item, path)
+        return
+    if _is_empty_default(value):
+        return
+    fields = attrs.fields(type(value))
+    if any(field.name == "source" for field in fields):
+        yield path, value
+    for field in fields:
+        yield from sourced_items(getattr(value, field.name), (*path, field.name))
+
+
+def items_without_source(council: Council) -> list[Path]:
+    """The paths of items that could cite a source but do not (a bundled council has none)."""
+    return [path for path, item in sourced_items(council) if item.source is None]
+
+
+def _is_empty_default(value: Any) -> bool:
+    try:
+        return bool(value == type(value)())
+    except TypeError:  # the class has required fields, so it has no empty default
+        return False
+
+
 def _sources(value: Any, path: Path) -> Iterator[tuple[Path, Source]]:
     """Every :class:`Source` anywhere below ``value``, with its path."""
     if isinstance(value, Source):
