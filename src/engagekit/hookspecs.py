@@ -77,7 +77,8 @@ def engagekit_register_renderers(register: Callable[..., None]) -> None:
 
     :param register: call ``register(renderer)`` with an
         :class:`engagekit.report.renderers.Renderer` (a name such as ``"csv"``, a function from
-        a :class:`~engagekit.report.document.Report` to text or bytes, and a description).
+        a :class:`~engagekit.report.document.Report` to text or bytes, a description, and the
+        file extension that ``--output`` recognises, such as ``"csv"``).
         A format name already registered is refused.
     :return: nothing; everything goes through ``register``.
     """

@@ -39,6 +39,8 @@ def show(app: App, council_id: str | None, definition: Path | None, as_json: boo
         f"  Adopted: {p.adopted.human() if p.adopted else 'not adopted in the documents'}"
         + (f" by {p.adopted_by}" if p.adopted and p.adopted_by else ""),
     ]
+    if p.status:
+        lines.append(f"  Status: {p.status}")
     for earlier in council.earlier_programmes:
         lines.append(
             f"  Earlier programme: {earlier.name} ({earlier.adopted.human() if earlier.adopted else 'date not known'})"

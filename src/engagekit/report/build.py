@@ -80,6 +80,7 @@ def _header(council: Council, as_of: dt.date) -> Section:
         ("Type of council", council.council_type.value if council.council_type else UNKNOWN),
         ("Programme", f"{p.name} ({p.kind})"),
         ("Period", p.period.human() if p.period else UNKNOWN),
+        *([("Status", p.status)] if p.status and p.adopted else []),
         ("Adopted", adopted if p.adopted else f"not adopted in the documents{f' ({p.status})' if p.status else ''}"),
         ("Report as of", human_date(as_of)),
     ]

@@ -101,19 +101,19 @@ def review_cycle_finding(context: RuleContext, cycle: ReviewCycle) -> Finding:
     if not passed:
         return judge(upcoming, cycle.starts.earliest)
     previous = passed[-2].latest + dt.timedelta(days=1) if len(passed) > 1 else cycle.starts.earliest
-    last = judge(passed[-1], previous, f" Next due by {upcoming.human()}.")
+    last = judge(passed[-1], previous)
     if last.status is Status.RED:
-        missing = _missing_cycles(context, cycle, passed)
+        message = f"{last.message} Next due by {upcoming.human()}."
         if len(passed) > 1:
-            counted = f" {missing} of the {len(passed)} reviews due since {cycle.starts.human()} have no record."
-            last = attrs.evolve(last, message=last.message + counted)
-        return last
+            missing = _missing_cycles(context, cycle, passed)
+            message += f" {missing} of the {len(passed)} reviews due since {cycle.starts.human()} have no record."
+        return attrs.evolve(last, message=message)
     coming = judge(upcoming, passed[-1].latest + dt.timedelta(days=1))
     if coming.status is Status.AMBER:  # the next review is due soon and not yet recorded
         return attrs.evolve(
             coming, message=f"{coming.message} The last was {last.message[0].lower()}{last.message[1:]}"
         )
-    return last
+    return attrs.evolve(last, message=f"{last.message} Next due by {upcoming.human()}.")
 
 
 def review_date_finding(context: RuleContext, review: ReviewDate) -> Finding:
@@ -140,7 +140,7 @@ def report_due_finding(context: RuleContext, report: ReportDue, adopted: Partial
         assert report.months_after_adoption is not None
         deadline = adopted.add_months(report.months_after_adoption)
         when = f"{_span(report.months_after_adoption)} after adoption on {adopted.human()}"
-    to = f" to {report.to}" if report.to else ""
+    to = f" to {report.to}" if report.to and report.to.lower() not in report.title.lower() else ""
     return judge_deadline(
         context,
         rule_id=report.id,

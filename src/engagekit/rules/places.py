@@ -37,7 +37,11 @@ def coverage_finding(context: RuleContext, rule: CoverageRule) -> Finding:
         status, message = Status.GREEN, f"Met: {have}."
     else:
         without = f" Without one: {', '.join(missing)}."
-        pending = f" {planned} hubs are planned; where each will be is not yet known." if planned else ""
+        unplaced = any(
+            hub.status is HubStatus.PROPOSED and (hub.areas is None or hub.count > 1) for hub in council.hubs
+        )
+        where = "; where each will be is not yet known" if unplaced else ""
+        pending = f" {planned} hubs are planned{where}." if planned else ""
         if deadline and context.as_of > deadline:
             status = Status.RED
             message = f"Not met by {rule.by.human() if rule.by else ''}: {have}.{without}{pending}"
