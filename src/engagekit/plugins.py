@@ -281,8 +281,7 @@ class PluginHost:
                     entry = RegisteredCouncil(council, _plugin, shown)
                 found.setdefault(entry.council.id, []).append(entry)
 
-            for _ in self._each_one(plugin_name, "engagekit_register_councils", register=register):
-                pass
+            self._run("engagekit_register_councils", only=plugin_name, register=register)
         councils: dict[str, RegisteredCouncil] = {}
         for council_id in sorted(found):
             entries = found[council_id]
@@ -307,9 +306,10 @@ class PluginHost:
         names = {impl.plugin_name for impl in caller.get_hookimpls()}
         return sorted(names, key=lambda n: (n not in self._builtin, n))
 
-    def _each_one(self, plugin_name: str, hook_name: str, **kwargs: Any) -> Iterator[Any]:
-        for _, result in self._each(hook_name, only=plugin_name, **kwargs):
-            yield result
+    def _run(self, hook_name: str, only: str | None = None, **kwargs: Any) -> None:
+        """Call a hook whose implementations work through ``register`` and return nothing."""
+        for _ in self._each(hook_name, only=only, **kwargs):
+            continue
 
     def council(self, council_id: str) -> Council:
         """The council with this id, or :class:`UnknownCouncil` naming the ones available."""
@@ -336,8 +336,7 @@ class PluginHost:
                 taken[rule.id] = f"plugin {_plugin!r}"
                 rules.append(attrs.evolve(rule, origin=_plugin))
 
-            for _ in self._each_one(plugin_name, "engagekit_register_rules", council=council, register=register):
-                pass
+            self._run("engagekit_register_rules", only=plugin_name, council=council, register=register)
         return rules
 
     def report_sections(self, council: Council, context: RuleContext) -> list[Section]:
@@ -374,15 +373,13 @@ class PluginHost:
                     renderers[renderer.name] = renderer
                     owners[renderer.name] = _plugin
 
-                for _ in self._each_one(plugin_name, "engagekit_register_renderers", register=register):
-                    pass
+                self._run("engagekit_register_renderers", only=plugin_name, register=register)
             self._renderers = renderers
         return self._renderers
 
     def add_commands(self, cli: click.Group) -> None:
         """Let plugins add commands to the command line."""
-        for _ in self._each("engagekit_register_commands", cli=cli):
-            pass
+        self._run("engagekit_register_commands", cli=cli)
 
 
 def _version(distribution: str) -> str | None:
