@@ -90,37 +90,29 @@ def _enum_hook(enum_type: type[enum.Enum]) -> Callable[[Any, type], enum.Enum]:
     return structure
 
 
-def _checked_list_factory(type_: Any, converter: cattrs.Converter) -> Callable[[Any, Any], Any]:
-    inner = list_structure_factory(type_, converter)
+def _type_checked(
+    make_inner: Callable[[Any, cattrs.Converter], Callable[[Any, Any], Any]], expected: type, what: str
+) -> Callable[[Any, cattrs.Converter], Callable[[Any, Any], Any]]:
+    """A hook factory that refuses values of the wrong shape before cattrs structures them.
 
-    def structure(value: Any, t: Any) -> Any:
-        if not isinstance(value, list):
-            raise ValueError(f"expected a list, got {describe(value)}")
-        return inner(value, t)
+    Without it a string where a list belongs would become a list of its letters.
+    """
 
-    return structure
+    def factory(type_: Any, converter: cattrs.Converter) -> Callable[[Any, Any], Any]:
+        inner = make_inner(type_, converter)
 
+        def structure(value: Any, t: Any) -> Any:
+            if not isinstance(value, expected):
+                raise ValueError(f"expected {what}, got {describe(value)}")
+            return inner(value, t)
 
-def _checked_mapping_factory(type_: Any, converter: cattrs.Converter) -> Callable[[Any, Any], Any]:
-    inner = mapping_structure_factory(type_, converter)
+        return structure
 
-    def structure(value: Any, t: Any) -> Any:
-        if not isinstance(value, dict):
-            raise ValueError(f"expected a mapping of keys to values, got {describe(value)}")
-        return inner(value, t)
-
-    return structure
+    return factory
 
 
-def _checked_attrs_factory(type_: Any, converter: cattrs.Converter) -> Callable[[Any, Any], Any]:
-    inner = cattrs.gen.make_dict_structure_fn(type_, converter, _cattrs_forbid_extra_keys=True)
-
-    def structure(value: Any, t: Any) -> Any:
-        if not isinstance(value, dict):
-            raise ValueError(f"expected a mapping of keys to values, got {describe(value)}")
-        return inner(value, t)
-
-    return structure
+def _attrs_structure_fn(type_: Any, converter: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    return cattrs.gen.make_dict_structure_fn(type_, converter, _cattrs_forbid_extra_keys=True)
 
 
 def _rule_hook(converter: cattrs.Converter) -> Callable[[Any, Any], RuleSpec]:
@@ -158,9 +150,10 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda v, t: _enum_hook(t)(v, t)
     )
-    converter.register_structure_hook_factory(is_sequence, _checked_list_factory)
-    converter.register_structure_hook_factory(is_mapping, _checked_mapping_factory)
-    converter.register_structure_hook_factory(attrs.has, _checked_attrs_factory)
+    mapping = "a mapping of keys to values"
+    converter.register_structure_hook_factory(is_sequence, _type_checked(list_structure_factory, list, "a list"))
+    converter.register_structure_hook_factory(is_mapping, _type_checked(mapping_structure_factory, dict, mapping))
+    converter.register_structure_hook_factory(attrs.has, _type_checked(_attrs_structure_fn, dict, mapping))
     converter.register_structure_hook(RuleSpec, _rule_hook(converter))
     converter.register_unstructure_hook(RuleSpec, functools.partial(_unstructure_rule, converter))
     return converter
