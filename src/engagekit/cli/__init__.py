@@ -21,6 +21,11 @@ COMMANDS = {
     "report": "engagekit.cli.report:report",
     "validate": "engagekit.cli.validate:validate",
     "plugins": "engagekit.cli.plugins_cmd:plugins",
+    "db": "engagekit.cli.db:db",
+    "record": "engagekit.cli.record:record",
+    "import": "engagekit.cli.importing:import_",
+    "export": "engagekit.cli.export:export",
+    "history": "engagekit.cli.history:history",
 }
 
 

@@ -12,6 +12,7 @@ import click
 if TYPE_CHECKING:
     from engagekit.model import Council
     from engagekit.plugins import PluginHost
+    from engagekit.records.store import RecordStore
 
 
 class UsageProblem(click.ClickException):
@@ -48,6 +49,32 @@ class App:
             for line in rest:
                 click.echo(f"  {line}", err=True)
         self.host.problems.clear()
+
+    def store(self, *, must_exist: bool = False) -> RecordStore | None:
+        """The records store from settings; ``None`` if ``must_exist`` and there is none yet.
+
+        The default SQLite file is created (and migrated) on first use by a command that
+        records; a report only reads a store that already exists.
+        """
+        from engagekit.records.store import StoreError, open_store
+        from engagekit.settings import Settings
+
+        settings = Settings()
+        url = settings.store_url()
+        if must_exist and not settings.database_url and not (settings.data_dir / "engagekit.db").exists():
+            return None
+        try:
+            return open_store(url, busy_timeout_ms=settings.busy_timeout_ms)
+        except StoreError as error:
+            raise UsageProblem(str(error)) from None
+
+    def who(self, given: str | None) -> str:
+        """Who is recording: ``--by``, else the setting, else the login name."""
+        if given:
+            return given
+        from engagekit.settings import Settings
+
+        return Settings().who()
 
     def council(self, council_id: str | None, definition: Path | None) -> Council:
         """The council named on the command line, by id or by definition file."""

@@ -36,6 +36,12 @@ from engagekit.cli.output import write_output
     metavar="FILE",
     help="Write to FILE instead of standard output (written whole or not at all).",
 )
+@click.option(
+    "--records/--no-records",
+    "use_records",
+    default=True,
+    help="Use the progress recorded in the store (the default, when a store exists).",
+)
 @pass_app
 def report(
     app: App,
@@ -44,6 +50,7 @@ def report(
     as_of: dt.date | None,
     format_name: str | None,
     output: Path | None,
+    use_records: bool,
 ) -> None:
     """Report a council's programme and its findings as of a date.
 
@@ -70,6 +77,11 @@ def report(
     if format_name not in renderers:
         raise UsageProblem(f"no format {format_name!r}; available: {', '.join(sorted(renderers))}")
     council = app.council(council_id, definition)
-    result = council_report(council, as_of or today(), host=app.host)
+    store = app.store(must_exist=True) if use_records else None
+    if store is None:
+        result = council_report(council, as_of or today(), host=app.host)
+    else:
+        with store:
+            result = council_report(council, as_of or today(), host=app.host, evidence=store.evidence(council))
     app.warn_plugin_problems()
     write_output(renderers[format_name].render(result), output)

@@ -1,0 +1,44 @@
+"""``engagekit history``: every update of one action, corrections included."""
+
+from __future__ import annotations
+
+import click
+
+from engagekit.cli.app import App, UsageProblem, pass_app
+
+
+@click.command()
+@click.option("--council", "-c", "council_id", required=True, metavar="ID", help="The council.")
+@click.option("--action", "action_id", required=True, metavar="ID", help="The action's id.")
+@pass_app
+def history(app: App, council_id: str, action_id: str) -> None:
+    """Show an action's updates, oldest first; corrected ones are marked.
+
+    \b
+    Example:
+      engagekit history --council basildon --action CN-4
+    """
+    council = app.council(council_id, None)
+    actions = {planned.action.id: planned.action for planned in council.programme.action_plan.all_actions()}
+    if action_id not in actions:
+        raise UsageProblem(f"no action {action_id!r} in {council.id}; actions: {', '.join(actions) or 'none'}")
+    click.echo(f"{action_id}: {actions[action_id].text}")
+    store = app.store(must_exist=True)
+    updates = []
+    if store is not None:
+        with store:
+            updates = store.history(council.id, action_id)
+    if not updates:
+        click.echo("  No updates recorded.")
+        return
+    corrected = {update.supersedes for update in updates if update.supersedes}
+    for update in updates:
+        percent = f" {update.percent}%" if update.percent is not None else ""
+        flag = "  (corrected)" if update.id in corrected else ""
+        fixes = f"  corrects #{update.supersedes}" if update.supersedes else ""
+        recorded = update.recorded_at.strftime("%Y-%m-%d %H:%M") if update.recorded_at else ""
+        note = f" — {update.note}" if update.note else ""
+        click.echo(
+            f"  #{update.id} {update.date.isoformat()} {update.status.value}{percent}{note}"
+            f"  [by {update.recorded_by}, {recorded}]{fixes}{flag}"
+        )

@@ -1,0 +1,233 @@
+"""``engagekit record``: add one progress record from the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from engagekit.cli.app import App, UsageProblem, parse_date, pass_app, today
+
+
+def _common(function: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option("--council", "-c", "council_id", required=True, metavar="ID", help="The council."),
+        click.option(
+            "--date", "date", callback=parse_date, metavar="YYYY-MM-DD", help="When it happened (default: today)."
+        ),
+        click.option("--note", metavar="TEXT", help="A note kept with the record."),
+        click.option(
+            "--by", "by", metavar="NAME", help="Who records it (default: ENGAGEKIT_RECORDED_BY or your login)."
+        ),
+        click.option("--supersedes", type=int, metavar="ID", help="The id of an earlier record this one corrects."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _save(app: App, council_id: str, row: dict[str, Any], by: str | None) -> None:
+    from engagekit.records.rows import RowProblem, parse_row
+
+    council = app.council(council_id, None)
+    row = {key: value for key, value in row.items() if value is not None}
+    row.setdefault("date", today().isoformat())
+    try:
+        record, _ = parse_row(row, council_id=council.id, recorded_by=app.who(by))
+        store = app.store()
+        assert store is not None
+        with store:
+            (stored,) = store.add(council, [record])
+    except RowProblem as problem:
+        raise UsageProblem(str(problem)) from None
+    click.echo(f"Recorded {stored.kind.value} #{stored.id} for {council.name} on {stored.date.isoformat()}.")
+
+
+@click.group()
+def record() -> None:
+    """Record what has happened: action updates, indicator readings, events and reviews.
+
+    Records are never changed: to correct one, record again with --supersedes ID.
+
+    \b
+    Examples:
+      engagekit record action -c basildon --action CN-4 --status in-progress --percent 40
+      engagekit record reading -c basildon --indicator community-directory-services --value 120
+      engagekit record event -c thurrock --kind meeting --body community-forums --public --date 2026-03-04
+      engagekit record review -c bathnes --obligation progress-report-to-cabinet --kind report --date 2013-11-06
+    """
+
+
+@record.command()
+@_common
+@click.option("--action", "action", required=True, metavar="ID", help="The action's id, e.g. CN-4.")
+@click.option(
+    "--status",
+    required=True,
+    metavar="STATUS",
+    help="not-started, in-progress, at-risk, delayed, completed or cancelled.",
+)
+@click.option("--percent", type=int, metavar="N", help="How complete it is, 0 to 100.")
+@pass_app
+def action(
+    app: App,
+    council_id: str,
+    date: dt.date | None,
+    note: str | None,
+    by: str | None,
+    supersedes: int | None,
+    action: str,
+    status: str,
+    percent: int | None,
+) -> None:
+    """Record an action's status."""
+    _save(
+        app,
+        council_id,
+        {
+            "kind": "action-update",
+            "date": date and date.isoformat(),
+            "note": note,
+            "supersedes": supersedes,
+            "action": action,
+            "status": status,
+            "percent": percent,
+        },
+        by,
+    )
+
+
+@record.command()
+@_common
+@click.option("--indicator", required=True, metavar="ID", help="The indicator's id.")
+@click.option("--value", required=True, type=float, help="The reading.")
+@pass_app
+def reading(
+    app: App,
+    council_id: str,
+    date: dt.date | None,
+    note: str | None,
+    by: str | None,
+    supersedes: int | None,
+    indicator: str,
+    value: float,
+) -> None:
+    """Record an indicator's value."""
+    _save(
+        app,
+        council_id,
+        {
+            "kind": "indicator-reading",
+            "date": date and date.isoformat(),
+            "note": note,
+            "supersedes": supersedes,
+            "indicator": indicator,
+            "value": value,
+        },
+        by,
+    )
+
+
+@record.command()
+@_common
+@click.option(
+    "--kind", "event", required=True, metavar="KIND", help="meeting, hub-session, consultation, newsletter or event."
+)
+@click.option("--title", metavar="TEXT")
+@click.option("--body", metavar="ID", help="For a meeting: the body that met.")
+@click.option("--public/--private", "public", default=None, help="Whether a meeting was public.")
+@click.option("--agm", is_flag=True, default=None, help="The meeting was an annual general meeting.")
+@click.option("--area", metavar="ID")
+@click.option("--cluster", metavar="ID")
+@click.option("--hub", metavar="ID")
+@click.option("--level", metavar="LEVEL", help="IAP2 level: inform, consult, involve, collaborate or empower.")
+@click.option("--attendance", type=int, metavar="N")
+@click.option("--closes", "end_date", callback=parse_date, metavar="YYYY-MM-DD", help="When a consultation closed.")
+@click.option("--formative", metavar="TEXT", help="Gunning 1: evidence the proposals were still at a formative stage.")
+@click.option("--reasons", metavar="TEXT", help="Gunning 2: the reasons given to allow intelligent consideration.")
+@click.option("--responses", metavar="TEXT", help="Gunning 4: how responses were taken into account.")
+@pass_app
+def event(
+    app: App,
+    council_id: str,
+    date: dt.date | None,
+    note: str | None,
+    by: str | None,
+    supersedes: int | None,
+    event: str,
+    title: str | None,
+    body: str | None,
+    public: bool | None,
+    agm: bool | None,
+    area: str | None,
+    cluster: str | None,
+    hub: str | None,
+    level: str | None,
+    attendance: int | None,
+    end_date: dt.date | None,
+    formative: str | None,
+    reasons: str | None,
+    responses: str | None,
+) -> None:
+    """Record a meeting, hub session, consultation, newsletter or event."""
+    _save(
+        app,
+        council_id,
+        {
+            "kind": "event",
+            "date": date and date.isoformat(),
+            "note": note,
+            "supersedes": supersedes,
+            "event": event,
+            "title": title,
+            "body": body,
+            "public": public,
+            "agm": agm,
+            "area": area,
+            "cluster": cluster,
+            "hub": hub,
+            "level": level,
+            "attendance": attendance,
+            "end_date": end_date and end_date.isoformat(),
+            "formative": formative,
+            "reasons": reasons,
+            "responses": responses,
+        },
+        by,
+    )
+
+
+@record.command()
+@_common
+@click.option("--obligation", required=True, metavar="ID", help="The review, report or delegation's id.")
+@click.option("--kind", "review", default="review", show_default=True, metavar="KIND", help="review, report or update.")
+@click.option("--approved-by", metavar="WHO")
+@pass_app
+def review(
+    app: App,
+    council_id: str,
+    date: dt.date | None,
+    note: str | None,
+    by: str | None,
+    supersedes: int | None,
+    obligation: str,
+    review: str,
+    approved_by: str | None,
+) -> None:
+    """Record a review approved, a report issued or a document updated."""
+    _save(
+        app,
+        council_id,
+        {
+            "kind": "review",
+            "date": date and date.isoformat(),
+            "note": note,
+            "supersedes": supersedes,
+            "obligation": obligation,
+            "review": review,
+            "approved_by": approved_by,
+        },
+        by,
+    )

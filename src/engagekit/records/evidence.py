@@ -1,0 +1,96 @@
+"""The records store as evidence for the rules (the :class:`engagekit.rules.Evidence` protocol).
+
+Corrections are honoured: a record superseded by a later one is not evidence. ``known_at``
+reproduces what the store knew at a past moment (records made after it are ignored).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from engagekit.records import schema
+from engagekit.records.store import _not_superseded
+from engagekit.rules.findings import EvidenceItem
+
+if TYPE_CHECKING:
+    from engagekit.records.store import RecordStore
+
+
+class StoreEvidence:
+    """Answers the rules' questions from one council's records."""
+
+    def __init__(self, store: RecordStore, council_id: str, known_at: dt.datetime | None = None) -> None:
+        self.store = store
+        self.council_id = council_id
+        self.known_at = known_at
+
+    def _current(self, table: sa.Table) -> list[Any]:
+        conditions = [table.c.council_id == self.council_id, _not_superseded(table, self.known_at)]
+        if self.known_at is not None:
+            conditions.append(table.c.recorded_at <= self.known_at)
+        return conditions
+
+    def _rows(self, query: Any) -> list[Any]:
+        with self.store.engine.connect() as connection:
+            return list(connection.execute(query).mappings())
+
+    def reviews(self, obligation_id: str, until: dt.date) -> list[EvidenceItem]:
+        table = schema.reviews
+        query = (
+            sa.select(table)
+            .where(*self._current(table), table.c.obligation_id == obligation_id, table.c.date <= until)
+            .order_by(table.c.date, table.c.id)
+        )
+        return [
+            EvidenceItem(
+                row["date"],
+                row["review_kind"],
+                row["note"] or f"{row['review_kind'].capitalize()} recorded by {row['recorded_by']}",
+                f"review #{row['id']}",
+            )
+            for row in self._rows(query)
+        ]
+
+    def meetings(self, body_id: str, start: dt.date, end: dt.date) -> list[EvidenceItem]:
+        table = schema.events
+        query = (
+            sa.select(table)
+            .where(
+                *self._current(table),
+                table.c.event_kind == "meeting",
+                table.c.body_id == body_id,
+                table.c.date >= start,
+                table.c.date <= end,
+            )
+            .order_by(table.c.date, table.c.id)
+        )
+        items = []
+        for row in self._rows(query):
+            kind = "agm" if row["agm"] else ("public" if row["public"] else "private")
+            items.append(EvidenceItem(row["date"], kind, row["title"] or f"{kind} meeting", f"event #{row['id']}"))
+        return items
+
+    def hubs_opened(self, until: dt.date) -> dict[str, EvidenceItem]:
+        """A hub counts as open from its first recorded session."""
+        return self._firsts(schema.events.c.hub_id, until, schema.events.c.event_kind == "hub-session", "hub session")
+
+    def clusters_started(self, until: dt.date) -> dict[str, EvidenceItem]:
+        """A cluster counts as started from its first recorded engagement of any kind."""
+        return self._firsts(schema.events.c.cluster_id, until, sa.true(), "first engagement")
+
+    def _firsts(self, column: Any, until: dt.date, condition: Any, what: str) -> dict[str, EvidenceItem]:
+        table = schema.events
+        query = (
+            sa.select(
+                column.label("key"), sa.func.min(table.c.date).label("first"), sa.func.min(table.c.id).label("id")
+            )
+            .where(*self._current(table), column.is_not(None), table.c.date <= until, condition)
+            .group_by(column)
+        )
+        return {
+            row["key"]: EvidenceItem(row["first"], what, f"{what} on {row['first'].isoformat()}", f"event #{row['id']}")
+            for row in self._rows(query)
+        }

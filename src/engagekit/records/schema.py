@@ -1,0 +1,98 @@
+"""The records store's tables (SQLAlchemy Core), one per kind of record.
+
+This is the shape the latest migration produces; ``tests/test_store.py`` checks that the
+migrations and this module agree, so neither can drift from the other.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+HEAD = "0001"
+"""The newest migration; opening a store at this version needs no migration machinery."""
+
+metadata = sa.MetaData()
+
+imports = sa.Table(
+    "imports",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("council_id", sa.String(100), nullable=False),
+    sa.Column("source_name", sa.String(1000), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Column("recorded_by", sa.String(200), nullable=False),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("council_id", "sha256", name="uq_imports_council_file"),
+)
+
+
+def _common(name: str, *columns: sa.Column[object], indexes: tuple[sa.Index, ...] = ()) -> sa.Table:
+    """A record table: its own columns plus who recorded it, when, and what it corrects."""
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("council_id", sa.String(100), nullable=False),
+        sa.Column("date", sa.Date, nullable=False),
+        *columns,
+        sa.Column("note", sa.Text),
+        sa.Column("recorded_by", sa.String(200), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("supersedes", sa.Integer, sa.ForeignKey(f"{name}.id"), index=True),
+        sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id"), index=True),
+        *indexes,
+    )
+
+
+action_updates = _common(
+    "action_updates",
+    sa.Column("action_id", sa.String(100), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("percent", sa.Integer),
+    indexes=(sa.Index("ix_action_updates_action", "council_id", "action_id", "date"),),
+)
+
+indicator_readings = _common(
+    "indicator_readings",
+    sa.Column("indicator_id", sa.String(100), nullable=False),
+    sa.Column("value", sa.Float, nullable=False),
+    indexes=(sa.Index("ix_indicator_readings_indicator", "council_id", "indicator_id", "date"),),
+)
+
+events = _common(
+    "events",
+    sa.Column("event_kind", sa.String(20), nullable=False),
+    sa.Column("title", sa.String(500)),
+    sa.Column("end_date", sa.Date),
+    sa.Column("body_id", sa.String(100)),
+    sa.Column("public", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("agm", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("area_id", sa.String(100)),
+    sa.Column("cluster_id", sa.String(100)),
+    sa.Column("hub_id", sa.String(100)),
+    sa.Column("level", sa.String(20)),
+    sa.Column("attendance", sa.Integer),
+    sa.Column("formative", sa.Text),
+    sa.Column("reasons", sa.Text),
+    sa.Column("responses", sa.Text),
+    indexes=(
+        sa.Index("ix_events_council_date", "council_id", "date"),
+        sa.Index("ix_events_body", "council_id", "body_id", "date"),
+    ),
+)
+
+reviews = _common(
+    "reviews",
+    sa.Column("obligation_id", sa.String(100), nullable=False),
+    sa.Column("review_kind", sa.String(20), nullable=False),
+    sa.Column("approved_by", sa.String(200)),
+    indexes=(sa.Index("ix_reviews_obligation", "council_id", "obligation_id", "date"),),
+)
+
+RECORD_TABLES = {
+    "action-update": action_updates,
+    "indicator-reading": indicator_readings,
+    "event": events,
+    "review": reviews,
+}
