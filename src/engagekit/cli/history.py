@@ -15,8 +15,9 @@ def history(app: App, council_id: str, action_id: str) -> None:
     """Show an action's updates, oldest first; corrected ones are marked.
 
     \b
-    Example:
+    Examples:
       engagekit history --council basildon --action CN-4
+      engagekit history -c basildon --action CC-2
     """
     council = app.council(council_id, None)
     actions = {planned.action.id: planned.action for planned in council.programme.action_plan.all_actions()}
