@@ -6,11 +6,13 @@ import functools
 import importlib.util
 import os
 import sys
+from collections.abc import Iterator
 from importlib.resources import files
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from tests.store_backends import BACKENDS, backend_url
 
 from engagekit.definition import load_definition_bytes
 from engagekit.model import Council
@@ -69,3 +71,10 @@ def bundled_councils() -> dict[str, Council]:
 def host() -> PluginHost:
     """A host with the built-ins and the installed council plugins, isolated from the environment."""
     return get_plugin_host(environ={})
+
+
+@pytest.fixture(params=[pytest.param(backend, id=backend) for backend in BACKENDS])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL for an empty records store, once on SQLite and once on PostgreSQL (skipped if none answers)."""
+    with backend_url(request.param, tmp_path) as url:
+        yield url

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 
 from engagekit.rules import EvidenceItem
+from engagekit.rules.context import ConsultationEvidence
 
 
 @dataclasses.dataclass
@@ -16,6 +17,9 @@ class FakeEvidence:
     recorded_meetings: dict[str, list[EvidenceItem]] = dataclasses.field(default_factory=dict)
     opened_hubs: dict[str, EvidenceItem] = dataclasses.field(default_factory=dict)
     started_clusters: dict[str, EvidenceItem] = dataclasses.field(default_factory=dict)
+    action_updates: dict[str, list[EvidenceItem]] = dataclasses.field(default_factory=dict)
+    readings: dict[str, list[EvidenceItem]] = dataclasses.field(default_factory=dict)
+    recorded_consultations: list[ConsultationEvidence] = dataclasses.field(default_factory=list)
 
     def reviews(self, obligation_id: str, until: dt.date) -> list[EvidenceItem]:
         return [item for item in self.recorded_reviews.get(obligation_id, []) if item.date <= until]
@@ -28,3 +32,17 @@ class FakeEvidence:
 
     def clusters_started(self, until: dt.date) -> dict[str, EvidenceItem]:
         return {cluster: item for cluster, item in self.started_clusters.items() if item.date <= until}
+
+    def latest_action_updates(self, until: dt.date) -> dict[str, EvidenceItem]:
+        latest = {}
+        for action_id, items in self.action_updates.items():
+            known = [item for item in items if item.date <= until]
+            if known:
+                latest[action_id] = max(known, key=lambda item: item.date)
+        return latest
+
+    def indicator_readings(self, indicator_id: str, until: dt.date) -> list[EvidenceItem]:
+        return sorted((i for i in self.readings.get(indicator_id, []) if i.date <= until), key=lambda i: i.date)
+
+    def consultations(self, until: dt.date) -> list[ConsultationEvidence]:
+        return [item for item in self.recorded_consultations if item.opens <= until]

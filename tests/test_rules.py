@@ -77,7 +77,14 @@ def test_the_rules_each_council_has(host: PluginHost, bundled_councils: dict[str
         for council_id, council in bundled_councils.items()
     }
     assert ids == {
-        "basildon": ["action-plan-annual-review", "strategy-review", "sia-review", "hub-coverage"],
+        "basildon": [
+            "action-plan-annual-review",
+            "strategy-review",
+            "sia-review",
+            "indicators-on-target",  # one finding per indicator: no reading recorded yet
+            "indicators-on-target",
+            "hub-coverage",
+        ],
         "bathnes": ["progress-report-to-cabinet", "phase-one-first", "toolkit-kept-up-to-date"],
         "thurrock": [
             "strategy-four-yearly-review",

@@ -70,7 +70,13 @@ class Delegation:
 
 @attrs.frozen
 class Governance:
-    """Who monitors delivery, who approves revisions, and what is reviewed and reported when."""
+    """Who monitors delivery, who approves revisions, and what is reviewed and reported when.
+
+    ``update_interval_days`` is how often each action should be updated (an action not updated
+    within it is amber, within twice it red); ``consultation_min_days`` is the shortest
+    consultation the council counts as adequate time (Gunning's third principle). Both are the
+    council's own monitoring choices: leave them out where nobody has decided them.
+    """
 
     monitored_by: str | None = None
     supported_by: list[str] = attrs.field(factory=list)
@@ -80,6 +86,12 @@ class Governance:
     review_dates: list[ReviewDate] = attrs.field(factory=list)
     reports_due: list[ReportDue] = attrs.field(factory=list)
     delegations: list[Delegation] = attrs.field(factory=list)
+    update_interval_days: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.ge(1))
+    )
+    consultation_min_days: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.ge(1))
+    )
     source: Source | None = None
 
 

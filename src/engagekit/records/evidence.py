@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from engagekit.records import schema
 from engagekit.records.store import _not_superseded
+from engagekit.rules.context import ConsultationEvidence
 from engagekit.rules.findings import EvidenceItem
 
 if TYPE_CHECKING:
@@ -80,6 +81,59 @@ class StoreEvidence:
     def clusters_started(self, until: dt.date) -> dict[str, EvidenceItem]:
         """A cluster counts as started from its first recorded engagement of any kind."""
         return self._firsts(schema.events.c.cluster_id, until, sa.true(), "first engagement")
+
+    def latest_action_updates(self, until: dt.date) -> dict[str, EvidenceItem]:
+        table = schema.action_updates
+        query = (
+            sa.select(table)
+            .where(*self._current(table), table.c.date <= until)
+            .order_by(table.c.action_id, table.c.date, table.c.id)
+        )
+        latest: dict[str, EvidenceItem] = {}
+        for row in self._rows(query):  # ordered, so the last one seen per action is the latest
+            percent = f" ({row['percent']}%)" if row["percent"] is not None else ""
+            latest[row["action_id"]] = EvidenceItem(
+                row["date"],
+                row["status"],
+                (row["note"] or f"{row['status']}{percent}"),
+                f"action update #{row['id']}",
+                float(row["percent"]) if row["percent"] is not None else None,
+            )
+        return latest
+
+    def indicator_readings(self, indicator_id: str, until: dt.date) -> list[EvidenceItem]:
+        table = schema.indicator_readings
+        query = (
+            sa.select(table)
+            .where(*self._current(table), table.c.indicator_id == indicator_id, table.c.date <= until)
+            .order_by(table.c.date, table.c.id)
+        )
+        return [
+            EvidenceItem(
+                row["date"], "reading", row["note"] or f"{row['value']:g}", f"reading #{row['id']}", row["value"]
+            )
+            for row in self._rows(query)
+        ]
+
+    def consultations(self, until: dt.date) -> list[ConsultationEvidence]:
+        table = schema.events
+        query = (
+            sa.select(table)
+            .where(*self._current(table), table.c.event_kind == "consultation", table.c.date <= until)
+            .order_by(table.c.date, table.c.id)
+        )
+        return [
+            ConsultationEvidence(
+                title=row["title"] or f"Consultation opened {row['date'].isoformat()}",
+                opens=row["date"],
+                closes=row["end_date"],
+                formative=row["formative"],
+                reasons=row["reasons"],
+                responses=row["responses"],
+                ref=f"event #{row['id']}",
+            )
+            for row in self._rows(query)
+        ]
 
     def _firsts(self, column: Any, until: dt.date, condition: Any, what: str) -> dict[str, EvidenceItem]:
         table = schema.events

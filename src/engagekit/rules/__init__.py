@@ -26,6 +26,14 @@ from engagekit.rules.obligations import (
     review_date_finding,
 )
 from engagekit.rules.places import coverage_finding, phase_order_finding
+from engagekit.rules.progress import (
+    GUNNING_RULE,
+    INDICATOR_RULE,
+    STALE_RULE,
+    consultation_findings,
+    indicator_findings,
+    staleness_findings,
+)
 
 T = TypeVar("T")
 
@@ -73,6 +81,11 @@ def definition_rules(council: Council) -> list[Rule]:
     for body in council.bodies:
         if body.quota is not None:
             rules.append(Rule(f"{body.id}-meeting-quota", body.name, _one(quota_finding, body), body.source))
+    if governance.update_interval_days is not None:
+        rules.append(Rule(STALE_RULE, "Actions kept up to date", staleness_findings, governance.source))
+    if programme.indicators:
+        rules.append(Rule(INDICATOR_RULE, "Indicators against their targets", indicator_findings))
+    rules.append(Rule(GUNNING_RULE, "Consultations meet the Gunning principles", consultation_findings))
     for spec in programme.rules:
         if isinstance(spec, CoverageRule):
             rules.append(Rule(spec.id, spec.title, _one(coverage_finding, spec), spec.source))

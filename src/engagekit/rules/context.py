@@ -16,6 +16,19 @@ from engagekit.model.council import Council
 from engagekit.rules.findings import EvidenceItem, Finding
 
 
+@attrs.frozen
+class ConsultationEvidence:
+    """A recorded consultation and the evidence for each Gunning principle (``None`` if none)."""
+
+    title: str
+    opens: dt.date
+    closes: dt.date | None
+    formative: str | None
+    reasons: str | None
+    responses: str | None
+    ref: str | None = None
+
+
 class Evidence(Protocol):
     """The records a rule can ask about, each up to and including a date."""
 
@@ -35,6 +48,18 @@ class Evidence(Protocol):
         """The first recorded engagement in each cluster by ``until``, by cluster id."""
         ...
 
+    def latest_action_updates(self, until: dt.date) -> dict[str, EvidenceItem]:
+        """Each action's latest update by ``until`` (``kind`` is its status), by action id."""
+        ...
+
+    def indicator_readings(self, indicator_id: str, until: dt.date) -> list[EvidenceItem]:
+        """An indicator's readings by ``until``, oldest first (``value`` holds the reading)."""
+        ...
+
+    def consultations(self, until: dt.date) -> list[ConsultationEvidence]:
+        """Consultations that opened by ``until``, oldest first."""
+        ...
+
 
 class NoEvidence:
     """Evidence for a council that has recorded nothing yet."""
@@ -50,6 +75,15 @@ class NoEvidence:
 
     def clusters_started(self, until: dt.date) -> dict[str, EvidenceItem]:
         return {}
+
+    def latest_action_updates(self, until: dt.date) -> dict[str, EvidenceItem]:
+        return {}
+
+    def indicator_readings(self, indicator_id: str, until: dt.date) -> list[EvidenceItem]:
+        return []
+
+    def consultations(self, until: dt.date) -> list[ConsultationEvidence]:
+        return []
 
 
 @attrs.frozen

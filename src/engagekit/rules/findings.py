@@ -46,6 +46,7 @@ class EvidenceItem:
     kind: str
     summary: str
     ref: str | None = None
+    value: float | None = None
 
 
 @attrs.frozen
