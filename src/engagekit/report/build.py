@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from engagekit.model.action_plan import Outcome
 from engagekit.model.council import Council, Programme
 from engagekit.model.sources import Document, PartialDate, Source, human_date
 from engagekit.report.document import BulletList, Fields, Paragraph, Report, Section, Table
-from engagekit.rules.findings import Finding, Status
+from engagekit.rules.findings import EvidenceItem, Finding, Status
 
 UNKNOWN = "not yet known"
 
@@ -25,8 +25,14 @@ def build_report(
     as_of: dt.date,
     findings: list[Finding],
     extra_sections: Iterable[Section] = (),
+    *,
+    latest_updates: Mapping[str, EvidenceItem] | None = None,
 ) -> Report:
-    """The whole report for ``council`` as of ``as_of`` from already-evaluated ``findings``."""
+    """The whole report for ``council`` as of ``as_of`` from already-evaluated ``findings``.
+
+    ``latest_updates`` (each action's latest recorded update) adds a "Latest update" column to
+    the action plan.
+    """
     docs = council.documents_by_id()
     programme = council.programme
     counts = Counter(finding.status for finding in findings)
@@ -35,7 +41,7 @@ def build_report(
         _summary(findings, counts),
         _places(council, docs),
         _commitments(programme, docs),
-        _action_plan(programme, docs),
+        _action_plan(programme, docs, latest_updates or {}),
         _governance(programme, findings, docs),
         _people(council, docs),
         _programme_detail(programme, docs),
@@ -229,7 +235,9 @@ def _commitments(programme: Programme, docs: dict[str, Document]) -> Section:
     return Section("commitments", title, list(intro), sections)
 
 
-def _action_plan(programme: Programme, docs: dict[str, Document]) -> Section:
+def _action_plan(
+    programme: Programme, docs: dict[str, Document], latest: Mapping[str, EvidenceItem] | None = None
+) -> Section:
     plan = programme.action_plan
     sections = []
     commitment_names = {c.id: c.name for c in programme.commitments}
@@ -243,7 +251,7 @@ def _action_plan(programme: Programme, docs: dict[str, Document]) -> Section:
             for priority in pillar.priorities:
                 items.append(priority.name + (": " + " ".join(priority.explanation) if priority.explanation else ""))
             blocks.append(BulletList(items, "Policy priorities"))
-        outcome_sections = [_outcome_section(outcome, commitment_names) for outcome in pillar.outcomes]
+        outcome_sections = [_outcome_section(outcome, commitment_names, latest) for outcome in pillar.outcomes]
         sections.append(
             Section(f"pillar-{pillar.id}", f"{label.capitalize()}: {pillar.name}", list(blocks), outcome_sections)
         )
@@ -252,7 +260,7 @@ def _action_plan(programme: Programme, docs: dict[str, Document]) -> Section:
             Section(
                 "outcomes",
                 "Outcomes" if plan.pillars else "Outcomes and actions",
-                sections=[_outcome_section(outcome, commitment_names) for outcome in plan.outcomes],
+                sections=[_outcome_section(outcome, commitment_names, latest) for outcome in plan.outcomes],
             )
         )
     if programme.indicators:
@@ -300,16 +308,18 @@ def _number(value: float | None) -> str:
     return f"{value:g}"
 
 
-def _outcome_section(outcome: Outcome, commitment_names: dict[str, str]) -> Section:
+def _outcome_section(
+    outcome: Outcome, commitment_names: dict[str, str], latest: Mapping[str, EvidenceItem] | None = None
+) -> Section:
     blocks: list[Paragraph | BulletList | Table] = []
     if outcome.evidenced_by:
         blocks.append(BulletList(outcome.evidenced_by, "Evidenced in the following ways"))
     if outcome.actions:
-        blocks.append(_actions_table(outcome, commitment_names))
+        blocks.append(_actions_table(outcome, commitment_names, latest or {}))
     return Section(f"outcome-{outcome.id}", f"Outcome: {outcome.statement}", list(blocks))
 
 
-def _actions_table(outcome: Outcome, commitment_names: dict[str, str]) -> Table:
+def _actions_table(outcome: Outcome, commitment_names: dict[str, str], latest: Mapping[str, EvidenceItem]) -> Table:
     """The outcome's actions; columns the documents leave empty for every action are left out.
 
     An owner or due date missing from some actions shows as "not yet known"; a "Serves" column
@@ -320,7 +330,9 @@ def _actions_table(outcome: Outcome, commitment_names: dict[str, str]) -> Table:
     show_owner = any(a.owner for a in actions)
     show_due = any(a.due or a.review_point for a in actions)
     show_serves = any(set(a.serves) - set(outcome.serves) for a in actions)
+    show_latest = bool(latest)
     columns += ["Owner"] * show_owner + ["Due"] * show_due + ["Serves"] * show_serves
+    columns += ["Latest update"] * show_latest
     rows = []
     for action in actions:
         row = [action.id, action.text]
@@ -330,8 +342,16 @@ def _actions_table(outcome: Outcome, commitment_names: dict[str, str]) -> Table:
             row.append(action.due.human() if action.due else (action.review_point or UNKNOWN))
         if show_serves:
             row.append(", ".join(commitment_names.get(c, c) for c in action.serves))
+        if show_latest:
+            update = latest.get(action.id)
+            row.append(_update_text(update) if update else "none recorded")
         rows.append(row)
     return Table("Actions", columns, rows)
+
+
+def _update_text(update: EvidenceItem) -> str:
+    percent = f" {update.value:g}%" if update.value is not None else ""
+    return f"{update.kind}{percent} ({human_date(update.date)})"
 
 
 def _governance(programme: Programme, findings: list[Finding], docs: dict[str, Document]) -> Section:
@@ -547,11 +567,13 @@ def _findings(findings: list[Finding], docs: dict[str, Document]) -> Section:
         return Section("findings", "All findings", [Paragraph("No reporting rules apply.")])
     ordered = sorted(findings, key=lambda f: f.status.severity)
     rows = [[f.status.label, f.rule_title, f.subject, f.message, _cite(f.source, docs)] for f in ordered]
-    return Section(
-        "findings",
-        "All findings",
-        [Table("Findings", ["Status", "Rule", "About", "Finding", "Source"], rows)],
-    )
+    columns = ["Status", "Rule", "About", "Finding", "Source"]
+    if any(f.evidence for f in findings):
+        columns.append("Evidence")
+        for row, finding in zip(rows, ordered, strict=True):
+            refs = [item.ref or item.summary for item in finding.evidence]
+            row.append(", ".join(refs[-3:]) + (f" and {len(refs) - 3} more" if len(refs) > 3 else ""))
+    return Section("findings", "All findings", [Table("Findings", columns, rows)])
 
 
 def _sources(council: Council) -> Section:
