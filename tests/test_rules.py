@@ -185,7 +185,7 @@ def test_bathnes_toolkit_green_with_an_update_since_adoption(host: PluginHost, b
     )
     result = finding(bathnes, D(2014, 3, 1), "toolkit-kept-up-to-date", host=host, evidence=evidence)
     assert result.status is Status.GREEN
-    assert result.message.startswith("Last updated 10 January 2014 (1 updates recorded).")
+    assert result.message.startswith("Last updated 10 January 2014 (1 update recorded).")
     before_adoption_only = finding(bathnes, D(2013, 4, 1), "toolkit-kept-up-to-date", host=host, evidence=evidence)
     assert before_adoption_only.status is Status.GREY
 

@@ -54,7 +54,7 @@ def record() -> None:
     \b
     Examples:
       engagekit record action -c basildon --action CN-4 --status in-progress --percent 40
-      engagekit record reading -c basildon --indicator community-directory-services --value 120
+      engagekit record reading -c basildon --indicator services-in-community-directory --value 120
       engagekit record event -c thurrock --kind meeting --body community-forums --public --date 2026-03-04
       engagekit record review -c bathnes --obligation progress-report-to-cabinet --kind report --date 2013-11-06
     """

@@ -36,7 +36,7 @@ def toolkit_kept_up_to_date(context: RuleContext) -> Iterable[Finding]:
         last = max(updates, key=lambda item: item.date)
         status = Status.GREEN
         message = (
-            f"Last updated {human_date(last.date)} ({len(updates)} updates recorded). "
+            f"Last updated {human_date(last.date)} ({len(updates)} update{'s' if len(updates) != 1 else ''} recorded). "
             "The report sets no interval for updates."
         )
     else:
