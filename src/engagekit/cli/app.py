@@ -56,6 +56,8 @@ class App:
         The default SQLite file is created (and migrated) on first use by a command that
         records; a report only reads a store that already exists.
         """
+        if must_exist and not store_may_exist():
+            return None  # nothing configured and no default file: skip loading the database layer
         from engagekit.records.store import StoreError, open_store
         from engagekit.settings import Settings
 
@@ -98,6 +100,27 @@ class App:
             raise UsageProblem(str(error)) from None
         self.warn_plugin_problems()
         return council
+
+
+def store_may_exist() -> bool:
+    """Whether a records store might exist, decided without loading pydantic or SQLAlchemy.
+
+    False only when no database URL or config file is set and the default SQLite file is absent.
+    """
+    if os.environ.get("ENGAGEKIT_DATABASE_URL"):
+        return True
+    import platformdirs
+
+    config = os.environ.get("ENGAGEKIT_CONFIG")
+    if (
+        Path(config).expanduser().exists()
+        if config
+        else (Path(platformdirs.user_config_dir("engagekit")) / "config.toml").exists()
+    ):
+        return True
+    data = os.environ.get("ENGAGEKIT_DATA_DIR")
+    folder = Path(data).expanduser() if data else Path(platformdirs.user_data_dir("engagekit"))
+    return (folder / "engagekit.db").exists()
 
 
 def today() -> dt.date:
