@@ -30,11 +30,14 @@ BUNDLED = {
 
 
 @pytest.fixture(autouse=True)
-def _no_engagekit_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep a developer's ENGAGEKIT_* variables out of every test."""
+def _no_engagekit_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep a developer's ENGAGEKIT_* variables, config file and records store out of every test."""
     for name in list(os.environ):
         if name.startswith("ENGAGEKIT_"):
             monkeypatch.delenv(name)
+    home = tmp_path_factory.mktemp("engagekit-home")
+    monkeypatch.setenv("ENGAGEKIT_CONFIG", str(home / "config.toml"))
+    monkeypatch.setenv("ENGAGEKIT_DATA_DIR", str(home / "data"))
 
 
 @functools.cache

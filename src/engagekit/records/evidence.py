@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from engagekit.records import schema
-from engagekit.records.store import _not_superseded
+from engagekit.records.store import _not_superseded, utc
 from engagekit.rules.context import ConsultationEvidence
 from engagekit.rules.findings import EvidenceItem
 
@@ -26,7 +26,7 @@ class StoreEvidence:
     def __init__(self, store: RecordStore, council_id: str, known_at: dt.datetime | None = None) -> None:
         self.store = store
         self.council_id = council_id
-        self.known_at = known_at
+        self.known_at = utc(known_at) if known_at is not None else None
 
     def _current(self, table: sa.Table) -> list[Any]:
         conditions = [table.c.council_id == self.council_id, _not_superseded(table, self.known_at)]

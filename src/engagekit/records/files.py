@@ -18,7 +18,7 @@ from typing import Any
 
 from engagekit.model.council import Council
 from engagekit.records.kinds import Record, RecordKind
-from engagekit.records.rows import ALL_COLUMNS, COMMON_COLUMNS, KIND_COLUMNS, record_to_row
+from engagekit.records.rows import ALL_COLUMNS, COMMON_COLUMNS, KIND_COLUMNS, SourceRow, record_to_row
 
 DECIDIM_COLUMNS = {"id", "parent/id", "status/id"}
 """The columns that mark a Decidim accountability results CSV."""
@@ -52,8 +52,8 @@ def csv_header(path: Path) -> list[str]:
             raise FileProblem(f"{path}: not a readable CSV file ({error})") from None
 
 
-def read_csv(path: Path) -> Iterator[dict[str, Any]]:
-    """Rows of a CSV file as mappings of column to text; the header is row 1."""
+def read_csv(path: Path) -> Iterator[SourceRow]:
+    """Rows of a CSV file, each with its line number (the header is line 1)."""
     header = csv_header(path)
     _check_columns(path, header)
     with path.open(newline="", encoding="utf-8-sig") as stream:
@@ -62,12 +62,12 @@ def read_csv(path: Path) -> Iterator[dict[str, Any]]:
             for row in reader:
                 if None in row:
                     raise FileProblem(f"{path}: row {reader.line_num} has more cells than the header")
-                yield row
+                yield SourceRow(reader.line_num, row)
         except (csv.Error, UnicodeDecodeError) as error:
             raise FileProblem(f"{path}: row {reader.line_num} cannot be read ({error})") from None
 
 
-def read_xlsx(path: Path) -> Iterator[dict[str, Any]]:
+def read_xlsx(path: Path) -> Iterator[SourceRow]:
     """Rows of every sheet; a sheet named after a kind (``event``, ...) gives rows that kind."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
@@ -86,13 +86,13 @@ def read_xlsx(path: Path) -> Iterator[dict[str, Any]]:
             header = [str(cell).strip() if cell is not None else "" for cell in header_cells]
             _check_columns(Path(f"{path}[{sheet.title}]"), [h for h in header if h])
             sheet_kind = sheet.title if sheet.title in kinds else None
-            for cells in rows:
+            for number, cells in enumerate(rows, start=2):
                 if all(cell is None for cell in cells):
                     continue
                 row = {name: cell for name, cell in zip(header, cells, strict=False) if name}
                 if sheet_kind and not row.get("kind"):
                     row["kind"] = sheet_kind
-                yield row
+                yield SourceRow(number, row, sheet.title)
     finally:
         workbook.close()
 
@@ -132,7 +132,7 @@ DECIDIM_STATUSES = {
 }
 
 
-def read_decidim(path: Path, council: Council, date: dt.date) -> Iterator[dict[str, Any]]:
+def read_decidim(path: Path, council: Council, date: dt.date) -> Iterator[SourceRow]:
     """Decidim results mapped onto the council's actions, as action-update rows dated ``date``.
 
     A result matches an action by id, or by title (ignoring case and spaces at the ends).
@@ -143,7 +143,8 @@ def read_decidim(path: Path, council: Council, date: dt.date) -> Iterator[dict[s
     by_title = {action.text.strip().lower(): action.id for action in actions.values()}
     parents = {pillar.id for pillar in council.programme.action_plan.pillars}
     parents |= {outcome.id for outcome, _ in council.programme.action_plan.all_outcomes()}
-    for row in read_csv(path):
+    for source in read_csv(path):
+        row = source.values
         titles = [value for key, value in row.items() if key.startswith("title/") and value]
         result_id = (row.get("id") or "").strip()
         if result_id in parents:
@@ -162,7 +163,7 @@ def read_decidim(path: Path, council: Council, date: dt.date) -> Iterator[dict[s
             except ValueError:
                 mapped["percent"] = progress
         mapped["note"] = f"Imported from Decidim result {result_id}" if result_id else "Imported from Decidim"
-        yield mapped
+        yield SourceRow(source.number, mapped)
 
 
 # -- export -------------------------------------------------------------------------------
@@ -209,7 +210,7 @@ def write_xlsx(records: Iterable[Record]) -> bytes:
     return buffer.getvalue()
 
 
-def json_rows(path: Path) -> Iterator[dict[str, Any]]:
+def json_rows(path: Path) -> Iterator[SourceRow]:
     """Rows of an engagekit JSON export."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -217,10 +218,10 @@ def json_rows(path: Path) -> Iterator[dict[str, Any]]:
         raise FileProblem(f"{path}: not readable JSON ({error})") from None
     if not isinstance(data, dict) or not isinstance(data.get("records"), list):
         raise FileProblem(f"{path}: expected an engagekit export: an object with a 'records' list")
-    for row in data["records"]:
+    for number, row in enumerate(data["records"], start=1):
         if not isinstance(row, dict):
-            raise FileProblem(f"{path}: every record must be an object")
+            raise FileProblem(f"{path}: record {number} is not an object")
         unknown = [key for key in row if key not in ALL_COLUMNS]
         if unknown:
-            raise FileProblem(f"{path}: unknown field {unknown[0]!r} in a record")
-        yield row
+            raise FileProblem(f"{path}: unknown field {unknown[0]!r} in record {number}")
+        yield SourceRow(number, row)

@@ -12,6 +12,8 @@ import enum
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import attrs
+
 from engagekit.model.engagement import ParticipationLevel
 from engagekit.records.kinds import (
     ActionStatus,
@@ -49,6 +51,15 @@ KIND_COLUMNS: dict[RecordKind, list[str]] = {
 }
 ALL_COLUMNS = COMMON_COLUMNS + [column for columns in KIND_COLUMNS.values() for column in columns]
 """Every column, in the order exports write them."""
+
+
+@attrs.frozen
+class SourceRow:
+    """A row with where it stands in its file: the row number (the header is row 1) and sheet."""
+
+    number: int
+    values: Mapping[str, Any]
+    sheet: str | None = None
 
 
 class RowProblem(ValueError):

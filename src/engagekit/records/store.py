@@ -32,7 +32,7 @@ from engagekit.records.kinds import (
     ReviewKind,
     ReviewRecord,
 )
-from engagekit.records.rows import RowProblem, parse_row
+from engagekit.records.rows import RowProblem, SourceRow, parse_row
 
 BATCH = 5_000
 """Rows inserted per statement during an import (memory stays flat however large the file)."""
@@ -49,9 +49,11 @@ class ImportProblem:
     row: int
     column: str
     message: str
+    sheet: str | None = None
 
     def __str__(self) -> str:
-        return f"row {self.row}, {self.column}: {self.message}"
+        where = f"sheet {self.sheet!r}, row {self.row}" if self.sheet else f"row {self.row}"
+        return f"{where}, {self.column}: {self.message}"
 
 
 @attrs.frozen
@@ -213,7 +215,7 @@ class RecordStore:
     def import_rows(
         self,
         council: Council,
-        rows: Iterable[Mapping[str, Any]],
+        rows: Iterable[Mapping[str, Any] | SourceRow],
         *,
         source_name: str,
         sha256: str,
@@ -251,7 +253,7 @@ class RecordStore:
                 ).scalar_one()
                 batches: dict[str, list[dict[str, Any]]] = {kind: [] for kind in schema.RECORD_TABLES}
                 file_ids: dict[tuple[str, int], int] = {}
-                pending_links: list[tuple[int, str, int]] = []  # (row, kind, supersedes)
+                pending_links: list[tuple[int, str | None, str, int]] = []  # (row, sheet, kind, supersedes)
 
                 def flush(kind: str) -> None:
                     nonlocal added
@@ -271,7 +273,12 @@ class RecordStore:
                     added += len(batch)
                     batch.clear()
 
-                for number, row in enumerate(rows, start=2):
+                for position, item in enumerate(rows, start=2):
+                    row, number, sheet = (
+                        (item.values, item.number, item.sheet)
+                        if isinstance(item, SourceRow)
+                        else (item, position, None)
+                    )
                     count += 1
                     if progress and count % 1000 == 0:
                         progress(1000)
@@ -285,7 +292,7 @@ class RecordStore:
                     except RowProblem as bad:
                         for column, message in bad.problems:
                             if len(problems) < max_problems:
-                                problems.append(ImportProblem(number, column, message))
+                                problems.append(ImportProblem(number, column, message, sheet))
                             else:
                                 more += 1
                         continue
@@ -299,7 +306,7 @@ class RecordStore:
                         if target is not None:
                             values["supersedes"] = target
                         else:
-                            pending_links.append((number, kind, record.supersedes))
+                            pending_links.append((number, sheet, kind, record.supersedes))
                     if file_id is not None:
                         values["_file_id"] = file_id
                     batches[kind].append(values)
@@ -307,11 +314,13 @@ class RecordStore:
                         flush(kind)
                 for kind in batches:
                     flush(kind)
-                for number, kind, target in pending_links:
+                for number, sheet, kind, target in pending_links:
                     table = schema.RECORD_TABLES[kind]
                     query = sa.select(table.c.id).where(table.c.id == target, table.c.council_id == council.id)
                     if connection.execute(query).first() is None:
-                        problems.append(ImportProblem(number, "supersedes", f"no {kind} record #{target} to correct"))
+                        problems.append(
+                            ImportProblem(number, "supersedes", f"no {kind} record #{target} to correct", sheet)
+                        )
                 if progress and count % 1000:
                     progress(count % 1000)
                 if problems or dry_run:
@@ -353,7 +362,7 @@ class RecordStore:
                 table = schema.RECORD_TABLES[each.value]
                 query = sa.select(table).where(table.c.council_id == council_id).order_by(table.c.id)
                 if known_at is not None:
-                    query = query.where(table.c.recorded_at <= known_at)
+                    query = query.where(table.c.recorded_at <= utc(known_at))
                 if not include_superseded:
                     query = query.where(_not_superseded(table, known_at))
                 for row in connection.execute(query).mappings():
@@ -389,11 +398,16 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def utc(moment: dt.datetime) -> dt.datetime:
+    """The same instant in UTC: SQLite keeps no zone, so every stored time is written in UTC."""
+    return moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
 def _not_superseded(table: sa.Table, known_at: dt.datetime | None) -> Any:
     later = table.alias("later")
     correction = sa.select(later.c.id).where(later.c.supersedes == table.c.id)
     if known_at is not None:
-        correction = correction.where(later.c.recorded_at <= known_at)
+        correction = correction.where(later.c.recorded_at <= utc(known_at))
     return ~sa.exists(correction)
 
 
@@ -404,7 +418,7 @@ def _values(record: Record, now: dt.datetime, import_id: int | None = None) -> d
             continue
         value = getattr(record, field.name)
         values[field.name] = value.value if isinstance(value, enum.Enum) else value
-    values["recorded_at"] = record.recorded_at or now
+    values["recorded_at"] = utc(record.recorded_at or now)
     values["import_id"] = import_id
     return values
 
