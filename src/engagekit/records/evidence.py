@@ -119,7 +119,8 @@ class StoreEvidence:
         table = schema.events
         query = (
             sa.select(table)
-            .where(*self._current(table), table.c.event_kind == "consultation", table.c.date <= until)
+            # Written as a literal, as in the partial index, so SQLite can use that index.
+            .where(*self._current(table), sa.text("events.event_kind = 'consultation'"), table.c.date <= until)
             .order_by(table.c.date, table.c.id)
         )
         return [
