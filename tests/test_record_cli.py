@@ -21,6 +21,7 @@ from tests.store_backends import comparable, sqlite_url
 
 from engagekit.cli import cli
 from engagekit.records import ActionStatus, ActionUpdate, Record, open_store
+from engagekit.records.schema import HEAD
 
 BUSY_MS = 30_000
 BASILDON = "Basildon Borough Council"
@@ -119,7 +120,7 @@ def test_db_status_before_and_after_first_use(env: dict[str, str]) -> None:
     assert before.exit_code == 0, before.output
     assert before.stdout.splitlines() == [
         f"Store:   {env['ENGAGEKIT_DATABASE_URL']}",
-        "Schema:  none yet (it is created on first use, or by 'engagekit db upgrade'; latest 0001)",
+        f"Schema:  none yet (it is created on first use, or by 'engagekit db upgrade'; latest {HEAD})",
     ]
     recorded = invoke(env, "record", "action", "-c", "basildon", "--action", "CN-1", "--status", "in-progress")
     assert recorded.exit_code == 0, recorded.output
@@ -127,7 +128,7 @@ def test_db_status_before_and_after_first_use(env: dict[str, str]) -> None:
     assert after.exit_code == 0, after.output
     assert after.stdout.splitlines() == [
         f"Store:   {env['ENGAGEKIT_DATABASE_URL']}",
-        "Schema:  0001 (up to date)",
+        f"Schema:  {HEAD} (up to date)",
         "  action-update: 1",
         "  indicator-reading: 0",
         "  event: 0",
@@ -138,8 +139,8 @@ def test_db_status_before_and_after_first_use(env: dict[str, str]) -> None:
 def test_db_upgrade_creates_the_schema(env: dict[str, str]) -> None:
     result = invoke(env, "db", "upgrade")
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"{env['ENGAGEKIT_DATABASE_URL']}: schema 0001 (up to date)\n"
-    assert "Schema:  0001 (up to date)" in invoke(env, "db", "status").stdout
+    assert result.stdout == f"{env['ENGAGEKIT_DATABASE_URL']}: schema {HEAD} (up to date)\n"
+    assert f"Schema:  {HEAD} (up to date)" in invoke(env, "db", "status").stdout
     again = invoke(env, "db", "upgrade")
     assert again.exit_code == 0
     assert again.stdout == result.stdout
@@ -429,7 +430,7 @@ def test_import_in_a_subprocess_then_db_status(env: dict[str, str], tmp_path: Pa
     assert imported.stdout == f"{path}: 5 rows checked; added 5 records for {BASILDON}.\n"
     status = run(env, "db", "status")
     assert status.returncode == 0, status.stderr
-    assert "Schema:  0001 (up to date)" in status.stdout
+    assert f"Schema:  {HEAD} (up to date)" in status.stdout
     assert "  action-update: 5" in status.stdout
     broken = write_rows(tmp_path / "broken.csv", ACTION_COLUMNS, [{"kind": "action-update", "date": "2024-01-01"}])
     failed = run(env, "import", str(broken), "--council", "basildon")
