@@ -27,6 +27,12 @@ class FakeEvidence:
     def meetings(self, body_id: str, start: dt.date, end: dt.date) -> list[EvidenceItem]:
         return [item for item in self.recorded_meetings.get(body_id, []) if start <= item.date <= end]
 
+    def meeting_counts(self, body_id: str, start: dt.date, end: dt.date) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for item in self.meetings(body_id, start, end):
+            counts[item.kind] = counts.get(item.kind, 0) + 1
+        return counts
+
     def hubs_opened(self, until: dt.date) -> dict[str, EvidenceItem]:
         return {hub: item for hub, item in self.opened_hubs.items() if item.date <= until}
 

@@ -188,3 +188,20 @@ def test_a_duplicate_council_names_both_plugins_and_the_definition_file(tmp_path
     assert problem.plugin == "basildon"  # blamed on the installed plugin, not the built-in
     assert "'basildon' and 'engagekit.builtins.folders'" in problem.message
     assert str(copy) in problem.message
+
+
+def test_a_quota_counts_every_meeting_but_cites_only_a_readable_number() -> None:
+    text = (
+        "id: c\nname: C\nprogramme:\n  id: p\n  name: P\n"
+        "bodies:\n  - {id: forum, name: Forum, kind: forum, quota: {public_meetings: 4, agm: true}}\n"
+    )
+    council = load_definition_text(text, "c.yaml")
+    few = [EvidenceItem(D(2025, month, 1), "public", "meeting") for month in range(1, 5)]
+    agm = [EvidenceItem(D(2025, 6, 1), "agm", "AGM")]
+    (met,) = evaluate(council, D(2026, 1, 15), evidence=FakeEvidence(recorded_meetings={"forum": few + agm}))
+    assert (met.status, met.message) == (Status.GREEN, "Met for 2025: 4 public meetings and 1 AGM.")
+    assert len(met.evidence) == 5
+    many = [EvidenceItem(D(2025, 1 + day % 12, 1 + day % 28), "public", "meeting") for day in range(40)]
+    (busy,) = evaluate(council, D(2026, 1, 15), evidence=FakeEvidence(recorded_meetings={"forum": many + agm}))
+    assert busy.message == "Met for 2025: 40 public meetings and 1 AGM."
+    assert busy.evidence == []  # 41 meetings are counted, not listed

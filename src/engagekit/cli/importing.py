@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from engagekit.cli.app import App, UsageProblem, parse_date, pass_app, today
+
+if TYPE_CHECKING:
+    from engagekit.records.fast import CsvTable
+    from engagekit.records.rows import SourceRow
 
 
 @click.command(name="import")
@@ -45,10 +51,10 @@ def import_(
     from engagekit.records.files import (
         FileProblem,
         csv_header,
+        csv_table,
         file_sha256,
         is_decidim,
         json_rows,
-        read_csv,
         read_decidim,
         read_xlsx,
     )
@@ -62,13 +68,14 @@ def import_(
         except ValueError:
             raise UsageProblem(f"--kind {kind!r} is not one of: {', '.join(k.value for k in RecordKind)}") from None
     suffix = file.suffix.lower()
+    rows: Iterator[SourceRow] | CsvTable
     try:
         if suffix == ".xlsx":
             rows = read_xlsx(file)
         elif suffix == ".json":
             rows = json_rows(file)
         elif suffix in (".csv", ".txt"):
-            rows = read_decidim(file, council, date or today()) if is_decidim(csv_header(file)) else read_csv(file)
+            rows = read_decidim(file, council, date or today()) if is_decidim(csv_header(file)) else csv_table(file)
         else:
             raise UsageProblem(f"{file}: engagekit imports .csv, .xlsx and .json files, not {suffix or 'this'}")
         sha256 = file_sha256(file)

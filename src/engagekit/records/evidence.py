@@ -74,6 +74,22 @@ class StoreEvidence:
             items.append(EvidenceItem(row["date"], kind, row["title"] or f"{kind} meeting", f"event #{row['id']}"))
         return items
 
+    def meeting_counts(self, body_id: str, start: dt.date, end: dt.date) -> dict[str, int]:
+        table = schema.events
+        kind = sa.case((table.c.agm, "agm"), (table.c.public, "public"), else_="private")
+        query = (
+            sa.select(kind.label("kind"), sa.func.count().label("n"))
+            .where(
+                *self._current(table),
+                table.c.event_kind == "meeting",
+                table.c.body_id == body_id,
+                table.c.date >= start,
+                table.c.date <= end,
+            )
+            .group_by(kind)
+        )
+        return {row["kind"]: row["n"] for row in self._rows(query)}
+
     def hubs_opened(self, until: dt.date) -> dict[str, EvidenceItem]:
         """A hub counts as open from its first recorded session."""
         return self._firsts(schema.events.c.hub_id, until, schema.events.c.event_kind == "hub-session", "hub session")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from engagekit.model.council import Council
+from engagekit.records.fast import CsvTable
 from engagekit.records.kinds import Record, RecordKind
 from engagekit.records.rows import ALL_COLUMNS, COMMON_COLUMNS, KIND_COLUMNS, SourceRow, record_to_row
 
@@ -65,6 +66,13 @@ def read_csv(path: Path) -> Iterator[SourceRow]:
                 yield SourceRow(reader.line_num, row)
         except (csv.Error, UnicodeDecodeError) as error:
             raise FileProblem(f"{path}: row {reader.line_num} cannot be read ({error})") from None
+
+
+def csv_table(path: Path) -> CsvTable:
+    """A CSV file for the fast import path, once its header is checked."""
+    header = csv_header(path)
+    _check_columns(path, header)
+    return CsvTable(path, header)
 
 
 def read_xlsx(path: Path) -> Iterator[SourceRow]:

@@ -40,6 +40,10 @@ class Evidence(Protocol):
         """Meetings of a body held between ``start`` and ``end`` inclusive (kind ``public`` or ``agm``)."""
         ...
 
+    def meeting_counts(self, body_id: str, start: dt.date, end: dt.date) -> dict[str, int]:
+        """How many meetings of a body between the dates, by kind (``public``, ``agm``, ``private``)."""
+        ...
+
     def hubs_opened(self, until: dt.date) -> dict[str, EvidenceItem]:
         """Hubs recorded as open by ``until``, by hub id."""
         ...
@@ -69,6 +73,9 @@ class NoEvidence:
 
     def meetings(self, body_id: str, start: dt.date, end: dt.date) -> list[EvidenceItem]:
         return []
+
+    def meeting_counts(self, body_id: str, start: dt.date, end: dt.date) -> dict[str, int]:
+        return {}
 
     def hubs_opened(self, until: dt.date) -> dict[str, EvidenceItem]:
         return {}

@@ -20,6 +20,9 @@ from engagekit.rules.findings import Finding, Status
 DUE_SOON_DAYS = 60
 """An obligation due within this many days, with nothing recorded, is amber."""
 
+MAX_CITED = 24
+"""A quota finding lists the meetings it rests on only up to this many (it always counts them all)."""
+
 
 def judge_deadline(
     context: RuleContext,
@@ -159,11 +162,13 @@ def quota_finding(context: RuleContext, body: Body) -> Finding:
     quota = body.quota
     as_of = context.as_of
     year = as_of.year if (as_of.month, as_of.day) == (12, 31) else as_of.year - 1
-    held = context.evidence.meetings(body.id, dt.date(year, 1, 1), dt.date(year, 12, 31))
-    public = sum(1 for item in held if item.kind == "public")
-    agms = sum(1 for item in held if item.kind == "agm")
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    counts = context.evidence.meeting_counts(body.id, start, end)
+    public, agms = counts.get("public", 0), counts.get("agm", 0)
+    # The finding cites the meetings themselves only while they are few enough to read.
+    held = context.evidence.meetings(body.id, start, end) if sum(counts.values()) <= MAX_CITED else []
     title = f"{body.name}: {quota.describe()}"
-    if not held:
+    if not sum(counts.values()):
         status = Status.GREY
         message = f"No meetings recorded for {year}; the commitment is {quota.describe()}."
     elif public >= quota.public_meetings and (agms >= 1 or not quota.agm):
