@@ -246,7 +246,7 @@ def sql_aggregate(
     events = NOT_SUPERSEDED.format(t="events")
     for method, *args in questions:
         began = time.perf_counter()
-        if method == "meetings":  # the quota needs public meetings and AGMs in the year
+        if method in ("meetings", "meeting_counts"):  # the quota needs public meetings and AGMs in the year
             body_id, start, end = args
             held, public, agms = run(
                 "SELECT count(*), coalesce(sum(public AND NOT agm), 0), coalesce(sum(agm), 0) FROM events "
