@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 
 from engagekit.rules import EvidenceItem
-from engagekit.rules.context import ConsultationEvidence
+from engagekit.rules.context import ConsultationEvidence, EventCount
 
 
 @dataclasses.dataclass
@@ -20,6 +20,7 @@ class FakeEvidence:
     action_updates: dict[str, list[EvidenceItem]] = dataclasses.field(default_factory=dict)
     readings: dict[str, list[EvidenceItem]] = dataclasses.field(default_factory=dict)
     recorded_consultations: list[ConsultationEvidence] = dataclasses.field(default_factory=list)
+    recorded_event_counts: list[EventCount] = dataclasses.field(default_factory=list)
 
     def reviews(self, obligation_id: str, until: dt.date) -> list[EvidenceItem]:
         return [item for item in self.recorded_reviews.get(obligation_id, []) if item.date <= until]
@@ -52,3 +53,7 @@ class FakeEvidence:
 
     def consultations(self, until: dt.date) -> list[ConsultationEvidence]:
         return [item for item in self.recorded_consultations if item.opens <= until]
+
+    def event_counts(self, start: dt.date, end: dt.date) -> list[EventCount]:
+        first, last = start.isoformat()[:7], end.isoformat()[:7]
+        return [item for item in self.recorded_event_counts if first <= item.month <= last]

@@ -7,6 +7,11 @@ with open_store() as store:
     report = engagekit.council_report(council, as_of, evidence=store.evidence(council))
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from engagekit.records.kinds import (
     ActionStatus,
     ActionUpdate,
@@ -19,7 +24,19 @@ from engagekit.records.kinds import (
     ReviewRecord,
 )
 from engagekit.records.rows import RowProblem
-from engagekit.records.store import ImportProblem, ImportResult, RecordStore, StoreError, StoreStatus, open_store
+
+if TYPE_CHECKING:
+    from engagekit.records.store import ImportProblem, ImportResult, RecordStore, StoreError, StoreStatus, open_store
+
+_STORE = {"ImportProblem", "ImportResult", "RecordStore", "StoreError", "StoreStatus", "open_store"}
+
+
+def __getattr__(name: str) -> Any:
+    """The store's names load SQLAlchemy, so they are imported on first use only."""
+    if name in _STORE:
+        return getattr(importlib.import_module("engagekit.records.store"), name)
+    raise AttributeError(f"module 'engagekit.records' has no attribute {name!r}")
+
 
 __all__ = [
     "ActionStatus",

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from engagekit.records import schema
 from engagekit.records.store import _not_superseded, utc
-from engagekit.rules.context import ConsultationEvidence
+from engagekit.rules.context import ConsultationEvidence, EventCount
 from engagekit.rules.findings import EvidenceItem
 
 if TYPE_CHECKING:
@@ -149,6 +149,24 @@ class StoreEvidence:
                 responses=row["responses"],
                 ref=f"event #{row['id']}",
             )
+            for row in self._rows(query)
+        ]
+
+    def event_counts(self, start: dt.date, end: dt.date) -> list[EventCount]:
+        table = schema.events
+        month = sa.func.substr(sa.cast(table.c.date, sa.String), 1, 7)
+        if self.store.engine.dialect.name == "postgresql":
+            month = sa.func.to_char(table.c.date, "YYYY-MM")
+        query = (
+            sa.select(
+                month.label("month"), table.c.cluster_id, table.c.area_id, table.c.level, sa.func.count().label("n")
+            )
+            .where(*self._current(table), table.c.date >= start, table.c.date <= end)
+            .group_by(month, table.c.cluster_id, table.c.area_id, table.c.level)
+            .order_by(month)
+        )
+        return [
+            EventCount(row["month"], row["cluster_id"], row["area_id"], row["level"], row["n"])
             for row in self._rows(query)
         ]
 

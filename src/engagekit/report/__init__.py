@@ -41,4 +41,4 @@ def council_report(
         context = RuleContext(council=council, as_of=as_of, evidence=evidence or NoEvidence())
         sections = host.report_sections(council, attrs.evolve(context, findings=findings))
     latest = (evidence or NoEvidence()).latest_action_updates(as_of)
-    return build_report(council, as_of, findings, sections, latest_updates=latest)
+    return build_report(council, as_of, findings, sections, latest_updates=latest, evidence=evidence)

@@ -14,7 +14,9 @@ from collections.abc import Iterable, Mapping
 from engagekit.model.action_plan import Outcome
 from engagekit.model.council import Council, Programme
 from engagekit.model.sources import Document, PartialDate, Source, human_date
+from engagekit.report.charts import report_charts
 from engagekit.report.document import BulletList, Fields, Paragraph, Report, Section, Table
+from engagekit.rules.context import Evidence, NoEvidence
 from engagekit.rules.findings import EvidenceItem, Finding, Status
 
 UNKNOWN = "not yet known"
@@ -27,6 +29,7 @@ def build_report(
     extra_sections: Iterable[Section] = (),
     *,
     latest_updates: Mapping[str, EvidenceItem] | None = None,
+    evidence: Evidence | None = None,
 ) -> Report:
     """The whole report for ``council`` as of ``as_of`` from already-evaluated ``findings``.
 
@@ -39,6 +42,7 @@ def build_report(
     sections = [
         _header(council, as_of),
         _summary(findings, counts),
+        Section("charts", "At a glance", list(report_charts(council, findings, evidence or NoEvidence(), as_of))),
         _places(council, docs),
         _commitments(programme, docs),
         _action_plan(programme, docs, latest_updates or {}),

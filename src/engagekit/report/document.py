@@ -52,7 +52,45 @@ class Table:
                 raise ValueError(f"table {self.caption!r}: a row has {len(row)} cells for {len(self.columns)} columns")
 
 
-Block = Paragraph | BulletList | Fields | Table
+@attrs.frozen
+class Series:
+    """One line or set of bars: a value (or ``None``: nothing recorded) for each category."""
+
+    name: str
+    values: list[float | None]
+
+
+@attrs.frozen
+class Chart:
+    """A chart as data. ``description`` is its text alternative; :meth:`table` is the data behind it.
+
+    ``chart`` is ``"bar"`` (one bar per category and series) , ``"stacked"`` (series stacked in
+    each category) or ``"line"`` (categories along time).
+    """
+
+    title: str
+    chart: str
+    categories: list[str]
+    series: list[Series]
+    description: str
+    unit: str | None = None
+    kind: str = "chart"
+
+    def __attrs_post_init__(self) -> None:
+        for series in self.series:
+            if len(series.values) != len(self.categories):
+                raise ValueError(f"chart {self.title!r}: series {series.name!r} has the wrong number of values")
+
+    def table(self) -> Table:
+        """The chart's data as a table: a row per category, a column per series."""
+        rows = [
+            [category, *("" if s.values[i] is None else f"{s.values[i]:g}" for s in self.series)]
+            for i, category in enumerate(self.categories)
+        ]
+        return Table(f"{self.title} (data)", ["", *(s.name for s in self.series)], rows)
+
+
+Block = Paragraph | BulletList | Fields | Table | Chart
 
 
 @attrs.frozen

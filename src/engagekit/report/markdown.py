@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engagekit.report.document import Block, BulletList, Fields, Paragraph, Report, Section, Table
+from engagekit.report.document import Block, BulletList, Chart, Fields, Paragraph, Report, Section, Table
 
 
 def render_markdown(report: Report) -> str:
@@ -27,6 +27,13 @@ def _section(section: Section, depth: int, lines: list[str]) -> None:
         _section(sub, depth + 1, lines)
 
 
+def _table(block: Table, lines: list[str]) -> None:
+    lines.extend([f"*{_inline(block.caption)}*", ""])
+    lines.append("| " + " | ".join(_inline(c) for c in block.columns) + " |")
+    lines.append("|" + "|".join(" --- " for _ in block.columns) + "|")
+    lines.extend("| " + " | ".join(_inline(c) for c in row) + " |" for row in block.rows)
+
+
 def _block(block: Block, lines: list[str]) -> None:
     if isinstance(block, Paragraph):
         lines.append(_inline(block.text))
@@ -37,8 +44,8 @@ def _block(block: Block, lines: list[str]) -> None:
     elif isinstance(block, Fields):
         lines.extend(f"- **{_inline(label)}:** {_inline(value)}" for label, value in block.items)
     elif isinstance(block, Table):
-        lines.extend([f"*{_inline(block.caption)}*", ""])
-        lines.append("| " + " | ".join(_inline(c) for c in block.columns) + " |")
-        lines.append("|" + "|".join(" --- " for _ in block.columns) + "|")
-        lines.extend("| " + " | ".join(_inline(c) for c in row) + " |" for row in block.rows)
+        _table(block, lines)
+    elif isinstance(block, Chart):
+        lines.extend([f"**{_inline(block.title)}**: {_inline(block.description)}", ""])
+        _table(block.table(), lines)
     lines.append("")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import textwrap
 
-from engagekit.report.document import Block, BulletList, Fields, Paragraph, Report, Section, Table
+from engagekit.report.document import Block, BulletList, Chart, Fields, Paragraph, Report, Section, Table
 
 WIDTH = 100
 
@@ -51,6 +51,10 @@ def _block(block: Block, lines: list[str], width: int) -> None:
             lines.extend(" " * label_width + rest for rest in wrapped[1:])
     elif isinstance(block, Table):
         lines.extend(format_table(block, width))
+    elif isinstance(block, Chart):
+        lines.extend(textwrap.wrap(f"{block.title}: {block.description}", width))
+        lines.append("")
+        lines.extend(format_table(block.table(), width))
     lines.append("")
 
 

@@ -29,6 +29,17 @@ class ConsultationEvidence:
     ref: str | None = None
 
 
+@attrs.frozen
+class EventCount:
+    """How many engagement events in a month, for one cluster, area and IAP2 level (each may be ``None``)."""
+
+    month: str
+    cluster_id: str | None
+    area_id: str | None
+    level: str | None
+    count: int
+
+
 class Evidence(Protocol):
     """The records a rule can ask about, each up to and including a date."""
 
@@ -64,6 +75,10 @@ class Evidence(Protocol):
         """Consultations that opened by ``until``, oldest first."""
         ...
 
+    def event_counts(self, start: dt.date, end: dt.date) -> list[EventCount]:
+        """Engagement events between the dates, counted by month (``YYYY-MM``), cluster, area and level."""
+        ...
+
 
 class NoEvidence:
     """Evidence for a council that has recorded nothing yet."""
@@ -90,6 +105,9 @@ class NoEvidence:
         return []
 
     def consultations(self, until: dt.date) -> list[ConsultationEvidence]:
+        return []
+
+    def event_counts(self, start: dt.date, end: dt.date) -> list[EventCount]:
         return []
 
 
