@@ -18,7 +18,19 @@ from engagekit.cli import cli
 
 AS_OF = "2026-11-22"
 COUNCIL_IDS = ["basildon", "bathnes", "thurrock"]
-COMMANDS = ["councils", "db", "export", "history", "import", "plugins", "record", "report", "show", "validate"]
+COMMANDS = [
+    "compare",
+    "councils",
+    "db",
+    "export",
+    "history",
+    "import",
+    "plugins",
+    "record",
+    "report",
+    "show",
+    "validate",
+]
 HEAVY_MODULES = ("pydantic", "sqlalchemy", "jinja2")
 
 BASILDON_TOWNS = ["Basildon", "Billericay", "Wickford", "Laindon", "Pitsea"]

@@ -26,6 +26,7 @@ COMMANDS = {
     "import": "engagekit.cli.importing:import_",
     "export": "engagekit.cli.export:export",
     "history": "engagekit.cli.history:history",
+    "compare": "engagekit.cli.compare:compare",
 }
 
 

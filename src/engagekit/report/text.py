@@ -63,7 +63,12 @@ def format_table(table: Table, width: int = WIDTH) -> list[str]:
     columns = len(table.columns)
     natural = [max([len(table.columns[i]), *(len(row[i]) for row in table.rows)]) for i in range(columns)]
     gap = 2
-    widths = _fit(natural, [max(len(h), 6) for h in table.columns], width - gap * (columns - 1))
+    longest_word = [
+        max([len(word) for cell in [table.columns[i], *(row[i] for row in table.rows)] for word in cell.split()] or [0])
+        for i in range(columns)
+    ]
+    minimum = [max(6, min(longest_word[i], 20)) for i in range(columns)]
+    widths = _fit(natural, minimum, width - gap * (columns - 1))
     out = [table.caption + ":"] if table.caption else []
     out.append(_row(table.columns, widths, gap))
     out.append((" " * gap).join("-" * w for w in widths))

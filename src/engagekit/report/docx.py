@@ -1,0 +1,338 @@
+"""The Word report, laid out like a UK committee report: numbered sections, real headings and
+tables a screen reader can follow.
+
+    engagekit report --council basildon --format docx --output basildon.docx
+
+The document is drawn from the :class:`~engagekit.report.document.Report` alone: the summary
+from ``status_counts`` and ``findings``, the findings, action plan and sources from the report's
+own sections. Headings use Word's Heading styles (so they appear in the navigation pane), every
+table has a header row that repeats on each printed page and a caption, and a status is always a
+word, never a colour alone.
+
+python-docx is needed only here: this module is imported when a Word report is asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from engagekit.report.document import BulletList, Chart, Fields, Paragraph, Report, Section, Table
+from engagekit.rules.findings import Status
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.table import Table as DocxTable
+
+SUMMARY = "1. Summary"
+FINDINGS = "2. Findings"
+ACTION_PLAN = "3. Action plan"
+SOURCES = "4. Sources"
+HEADINGS = [SUMMARY, FINDINGS, ACTION_PLAN, SOURCES]
+"""The report's numbered sections, in order (each a Heading 1)."""
+
+FINDING_COLUMNS = ["Status", "Rule", "About", "Finding", "Source"]
+ACTION_COLUMNS = ["Id", "Action", "Owner", "Due", "Latest update"]
+"""The columns of an action table in the Word report, those the report's table has, in this order."""
+
+TABLE_STYLE = "Table Grid"
+PAGE_WIDTH_CM = 21.0
+PAGE_HEIGHT_CM = 29.7
+MARGIN_CM = 2.0
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_WIDTHS = {
+    "Status": 3.0,
+    "Rule": 3.5,
+    "About": 3.0,
+    "Finding": 5.5,
+    "Source": 3.5,
+    "Id": 1.5,
+    "Action": 9.0,
+    "Owner": 2.5,
+    "Due": 2.5,
+    "Latest update": 3.5,
+    "Findings": 2.0,
+}
+"""Relative column widths by header; a column not named here gets 3."""
+
+
+def render_docx(report: Report) -> bytes:
+    """The report as a Word document (.docx)."""
+    import docx
+
+    document = docx.Document()
+    writer = _Writer(document)
+    writer.setup(report)
+
+    document.add_heading(report.title, level=0)
+    programme = _programme(report)
+    document.add_paragraph(f"{report.council_name} — {programme} — Report as of {_human(report.as_of)}")
+
+    document.add_heading(SUMMARY, level=1)
+    writer.summary(report)
+
+    document.add_heading(FINDINGS, level=1)
+    writer.findings(report)
+
+    document.add_heading(ACTION_PLAN, level=1)
+    writer.action_plan(report)
+
+    document.add_heading(SOURCES, level=1)
+    writer.sources(report)
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _human(value: dt.date) -> str:
+    """``1 March 2026``, in English whatever the locale."""
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def _section(report: Report, section_id: str) -> Section | None:
+    return next((section for section in report.sections if section.id == section_id), None)
+
+
+def _field(report: Report, label: str) -> str | None:
+    header = _section(report, "header")
+    for block in header.blocks if header else []:
+        if isinstance(block, Fields):
+            for name, value in block.items:
+                if name == label:
+                    return value
+    return None
+
+
+def _programme(report: Report) -> str:
+    """The programme's name and kind from the report's header, else from its title."""
+    programme = _field(report, "Programme")
+    if programme:
+        return programme
+    _, sep, rest = report.title.partition(": ")
+    return rest if sep else report.title
+
+
+def _columns(table: Table, wanted: Sequence[str]) -> tuple[list[str], list[list[str]]]:
+    """The ``wanted`` columns the table has, in the order of ``wanted``, and its rows cut to them."""
+    at = {name: index for index, name in enumerate(table.columns)}
+    columns = [name for name in wanted if name in at]
+    return columns, [[row[at[name]] for name in columns] for row in table.rows]
+
+
+class _Writer:
+    """Adds the report's parts to a python-docx document, numbering its tables."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.tables = 0
+
+    # -- document setup -------------------------------------------------------------------
+
+    def setup(self, report: Report) -> None:
+        """A4 pages, British English, core properties and a footer with the page number."""
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+        from docx.shared import Cm, Pt
+
+        document = self.document
+        for section in document.sections:
+            section.page_width = Cm(PAGE_WIDTH_CM)
+            section.page_height = Cm(PAGE_HEIGHT_CM)
+            section.left_margin = section.right_margin = Cm(MARGIN_CM)
+            section.top_margin = section.bottom_margin = Cm(MARGIN_CM)
+            footer = section.footer.paragraphs[0]
+            footer.text = f"{report.council_name}: report as of {_human(report.as_of)}. Page "
+            field = OxmlElement("w:fldSimple")
+            field.set(qn("w:instr"), "PAGE")
+            run = OxmlElement("w:r")
+            text = OxmlElement("w:t")
+            text.text = "1"
+            run.append(text)
+            field.append(run)
+            footer._p.append(field)
+
+        normal = document.styles["Normal"]
+        normal.font.name = "Arial"  # type: ignore[attr-defined]
+        normal.font.size = Pt(11)  # type: ignore[attr-defined]
+        for lang in document.styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang"):
+            lang.set(qn("w:val"), "en-GB")
+
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        properties = document.core_properties
+        properties.title = report.title
+        properties.subject = f"{_programme(report)}: report as of {_human(report.as_of)}"
+        properties.author = "engagekit"
+        properties.last_modified_by = "engagekit"
+        properties.keywords = f"{report.council_id}; community engagement; action plan; findings"
+        properties.language = "en-GB"
+        properties.category = "Committee report"
+        properties.created = now
+        properties.modified = now
+        properties.revision = 1
+
+    # -- parts ----------------------------------------------------------------------------
+
+    def summary(self, report: Report) -> None:
+        counts = report.status_counts
+        total = sum(counts.values())
+        self.document.add_paragraph(
+            f"{total} finding{'' if total == 1 else 's'} as of {_human(report.as_of)}, by status:"
+            if total
+            else "This council's definition has no reporting rules, so there are no findings."
+        )
+        rows = [[status.label, str(counts.get(status.value, 0))] for status in sorted(Status, key=_severity)]
+        self.table("Findings by status", ["Status", "Findings"], rows)
+
+        self.document.add_heading("Needs attention", level=2)
+        attention = sorted(
+            (f for f in report.findings if f.status in (Status.RED, Status.AMBER)), key=lambda f: f.status.severity
+        )
+        if attention:
+            for finding in attention:
+                self.document.add_paragraph(
+                    f"{finding.status.label}: {finding.rule_title} — {finding.message}", style="List Bullet"
+                )
+        elif report.findings:
+            self.document.add_paragraph("Nothing is overdue or due soon.")
+        else:
+            self.document.add_paragraph("Nothing: there are no findings.")
+
+    def findings(self, report: Report) -> None:
+        section = _section(report, "findings")
+        table = next((b for b in section.blocks if isinstance(b, Table)), None) if section else None
+        if table is not None:
+            columns, rows = _columns(table, FINDING_COLUMNS)
+        elif report.findings:  # a report without its findings section: cite document ids
+            columns = FINDING_COLUMNS
+            rows = [
+                [
+                    f.status.label,
+                    f.rule_title,
+                    f.subject,
+                    f.message,
+                    f"{f.source.document}, {f.source.section}" if f.source else "no source given",
+                ]
+                for f in sorted(report.findings, key=lambda f: f.status.severity)
+            ]
+        else:
+            self.document.add_paragraph("No reporting rules apply.")
+            return
+        self.document.add_paragraph("Every finding, most urgent first. The status is given in words.")
+        self.table("Findings", columns, rows)
+
+    def action_plan(self, report: Report) -> None:
+        section = _section(report, "action-plan")
+        if section is None:
+            self.document.add_paragraph("This council's definition holds no action plan.")
+            return
+        self.blocks(section)
+        for sub in section.sections:
+            self.part(sub, 2)
+
+    def part(self, section: Section, level: int) -> None:
+        self.document.add_heading(section.title, level=min(level, 9))
+        self.blocks(section)
+        for sub in section.sections:
+            self.part(sub, level + 1)
+
+    def sources(self, report: Report) -> None:
+        section = _section(report, "sources")
+        if section is None:
+            self.document.add_paragraph("No sources are listed.")
+            return
+        self.blocks(section)
+
+    # -- blocks ---------------------------------------------------------------------------
+
+    def blocks(self, section: Section) -> None:
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                self.document.add_paragraph(block.text)
+            elif isinstance(block, BulletList):
+                if block.title:
+                    self.document.add_paragraph().add_run(block.title).bold = True
+                for item in block.items:
+                    self.document.add_paragraph(item, style="List Bullet")
+            elif isinstance(block, Fields):
+                self.table("Details", ["", ""], [[label, value] for label, value in block.items], header=False)
+            elif isinstance(block, Table):
+                if block.caption == "Actions":
+                    columns, rows = _columns(block, ACTION_COLUMNS)
+                    self.table("Actions", columns, rows)
+                else:
+                    self.table(block.caption, block.columns, block.rows)
+            elif isinstance(block, Chart):
+                self.document.add_paragraph(f"{block.title}: {block.description}")
+                data = block.table()
+                self.table(data.caption, data.columns, data.rows)
+
+    def table(self, caption: str, columns: Sequence[str], rows: Sequence[Sequence[str]], *, header: bool = True) -> None:
+        """A captioned table; its first row is a bold header that repeats on every page."""
+        from docx.shared import Cm
+
+        self.tables += 1
+        self.document.add_paragraph(f"Table {self.tables}: {caption}", style="Caption")
+        table = self.document.add_table(rows=0, cols=len(columns))
+        table.style = TABLE_STYLE
+        table.autofit = False
+        if header:
+            cells = table.add_row().cells
+            for cell, name in zip(cells, columns, strict=True):
+                cell.paragraphs[0].add_run(name).bold = True
+            _repeat_header(table)
+        for row in rows:
+            cells = table.add_row().cells
+            for cell, value in zip(cells, row, strict=True):
+                cell.text = value
+        _describe(table, caption)
+        weights = [_WIDTHS.get(name, 3.0) for name in columns]
+        usable = PAGE_WIDTH_CM - 2 * MARGIN_CM
+        for column, weight in zip(table.columns, weights, strict=True):
+            width = Cm(usable * weight / sum(weights))
+            column.width = width
+            for cell in column.cells:
+                cell.width = width
+        self.document.add_paragraph()
+
+
+def _severity(status: Status) -> int:
+    return status.severity
+
+
+def _repeat_header(table: DocxTable) -> None:
+    """Mark the first row as a header row (``w:tblHeader``): repeated on each page, read as headers."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tr_pr = table.rows[0]._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+    marker = OxmlElement("w:tblHeader")
+    marker.set(qn("w:val"), "true")
+    tr_pr.append(marker)
+
+
+def _describe(table: DocxTable, caption: str) -> None:
+    """The table's title for assistive technology (``w:tblCaption``, the last of ``w:tblPr``)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    title = OxmlElement("w:tblCaption")
+    title.set(qn("w:val"), caption)
+    table._tbl.tblPr.append(title)

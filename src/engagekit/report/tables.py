@@ -1,0 +1,321 @@
+"""Spreadsheet exports of a report: the action plan and the findings as CSV and XLSX, and the
+action plan as a Decidim accountability results CSV.
+
+Everything is read from the :class:`~engagekit.report.document.Report` alone: the actions and
+their latest updates from the tables of its ``action-plan`` section, the findings from
+``report.findings``. A renderer sees nothing else.
+
+    engagekit report --council basildon --format actions-csv --output actions.csv
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterator, Sequence
+
+import attrs
+
+from engagekit.report.document import Report, Section, Table
+from engagekit.rules.findings import Finding
+
+ACTION_COLUMNS = ["council_id", "pillar", "outcome", "action_id", "action", "latest_status", "latest_date"]
+"""The columns of the actions export, one row per action."""
+
+FINDING_COLUMNS = [
+    "status",
+    "rule_id",
+    "rule",
+    "subject",
+    "subject_id",
+    "message",
+    "due",
+    "source_document",
+    "source_section",
+    "evidence",
+]
+"""The columns of the findings export, one row per finding."""
+
+DECIDIM_RESULT_COLUMNS = ["id", "parent/id", "status/id", "title/en", "start_date", "end_date", "progress"]
+"""The columns of a Decidim accountability results CSV, as engagekit's Decidim importer reads it."""
+
+DECIDIM_STATUS = {
+    "not-started": "not_started",
+    "in-progress": "in_progress",
+    "at-risk": "in_progress",
+    "delayed": "in_progress",
+    "completed": "completed",
+    "cancelled": "cancelled",
+}
+"""engagekit's action statuses as Decidim status ids. Decidim has no "at risk" or "delayed": both are
+in progress there, so they come back from Decidim as ``in-progress``."""
+
+NONE_RECORDED = "none recorded"
+"""What the "Latest update" cell says for an action with no update."""
+
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+        start=1,
+    )
+}
+_LATEST = re.compile(r"^(?P<status>\S+)(?: (?P<percent>[0-9.eE+-]+)%)? \((?P<date>\d{1,2} [A-Z][a-z]+ \d{4})\)$")
+
+
+@attrs.frozen
+class LatestUpdate:
+    """An action's latest update as the report shows it: ``in-progress 40% (1 March 2026)``."""
+
+    status: str
+    percent: float | None = None
+    date: dt.date | None = None
+
+
+@attrs.frozen
+class ActionRow:
+    """One action of the report's action plan, with the pillar and outcome it sits under.
+
+    The ids of the pillar and outcome come from their section ids (``pillar-<id>``,
+    ``outcome-<id>``); ``pillar`` is empty for an outcome under no pillar.
+    """
+
+    pillar_id: str
+    pillar: str
+    outcome_id: str
+    outcome: str
+    action_id: str
+    action: str
+    latest: LatestUpdate | None = None
+
+
+def parse_latest_update(text: str) -> LatestUpdate | None:
+    """The "Latest update" cell read back; ``None`` when nothing is recorded.
+
+    A cell in any other shape is kept whole as the status, with no percentage or date.
+    """
+    text = text.strip()
+    if not text or text == NONE_RECORDED:
+        return None
+    match = _LATEST.match(text)
+    if match is None:
+        return LatestUpdate(text)
+    percent = None
+    if match["percent"] is not None:
+        try:
+            percent = float(match["percent"])
+        except ValueError:
+            percent = None
+    day, month, year = match["date"].split(" ")
+    date = None
+    if month in _MONTHS:
+        try:
+            date = dt.date(int(year), _MONTHS[month], int(day))
+        except ValueError:
+            date = None
+    return LatestUpdate(match["status"], percent, date)
+
+
+def action_rows(report: Report) -> list[ActionRow]:
+    """Every action in the report's action plan, in plan order."""
+    plan = next((section for section in report.sections if section.id == "action-plan"), None)
+    if plan is None:
+        return []
+    return list(_walk_actions(plan, None))
+
+
+def _walk_actions(section: Section, pillar: Section | None) -> Iterator[ActionRow]:
+    if section.id.startswith("pillar-"):
+        pillar = section
+    table = _actions_table(section)
+    if table is not None:
+        pillar_id = _id_of(pillar, "pillar-") if pillar else ""
+        pillar_name = _after_label(pillar.title) if pillar else ""
+        outcome_id = _id_of(section, "outcome-")
+        outcome = _after_label(section.title)
+        at = {name: index for index, name in enumerate(table.columns)}
+        for row in table.rows:
+            latest = parse_latest_update(row[at["Latest update"]]) if "Latest update" in at else None
+            yield ActionRow(pillar_id, pillar_name, outcome_id, outcome, row[at["Id"]], row[at["Action"]], latest)
+    for sub in section.sections:
+        yield from _walk_actions(sub, pillar)
+
+
+def _actions_table(section: Section) -> Table | None:
+    """The table of an outcome's actions (caption "Actions", with "Id" and "Action" columns)."""
+    for block in section.blocks:
+        if isinstance(block, Table) and block.caption == "Actions" and {"Id", "Action"} <= set(block.columns):
+            return block
+    return None
+
+
+def _after_label(title: str) -> str:
+    """``Connected Neighbourhoods`` from ``Focus area: Connected Neighbourhoods``."""
+    _, sep, rest = title.partition(": ")
+    return rest if sep else title
+
+
+def _id_of(section: Section, prefix: str) -> str:
+    """The pillar's or outcome's own id, from its section id; a slug of its title otherwise."""
+    if section.id.startswith(prefix) and len(section.id) > len(prefix):
+        return section.id[len(prefix) :]
+    return slug(_after_label(section.title))
+
+
+def slug(text: str) -> str:
+    """``connected-neighbourhoods`` from ``Connected Neighbourhoods``."""
+    return "-".join("".join(ch if ch.isalnum() else " " for ch in text.lower()).split())
+
+
+# -- rows ---------------------------------------------------------------------------------
+
+Cell = str | dt.date | None
+
+
+def _action_values(report: Report) -> Iterator[list[Cell]]:
+    for row in action_rows(report):
+        latest = row.latest
+        yield [
+            report.council_id,
+            row.pillar,
+            row.outcome,
+            row.action_id,
+            row.action,
+            latest.status if latest else None,
+            latest.date if latest else None,
+        ]
+
+
+def _ordered_findings(report: Report) -> list[Finding]:
+    """Red first, then amber, grey and green, as the report lists them."""
+    return sorted(report.findings, key=lambda finding: finding.status.severity)
+
+
+def _finding_values(report: Report) -> Iterator[list[Cell]]:
+    for finding in _ordered_findings(report):
+        source = finding.source
+        yield [
+            finding.status.value,
+            finding.rule_id,
+            finding.rule_title,
+            finding.subject,
+            finding.subject_id,
+            finding.message,
+            finding.due,
+            source.document if source else None,
+            source.section if source else None,
+            "; ".join(item.ref or item.summary for item in finding.evidence) or None,
+        ]
+
+
+def _text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _csv(columns: Sequence[str], rows: Iterator[Sequence[Cell]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([_text(value) for value in row] for row in rows)
+    return buffer.getvalue()
+
+
+# -- renderers ----------------------------------------------------------------------------
+
+
+def render_actions_csv(report: Report) -> str:
+    """One row per action: where it sits in the plan and its latest recorded status (ISO date)."""
+    return _csv(ACTION_COLUMNS, _action_values(report))
+
+
+def render_findings_csv(report: Report) -> str:
+    """One row per finding, red first: ids, the message, ISO due date, source and evidence refs."""
+    return _csv(FINDING_COLUMNS, _finding_values(report))
+
+
+def render_xlsx(report: Report) -> bytes:
+    """A workbook with an ``actions`` and a ``findings`` sheet, the columns of the two CSVs.
+
+    Each sheet has a bold header row, frozen on screen and repeated on every printed page;
+    dates are real dates.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    sheets: list[tuple[str, list[str], Iterator[list[Cell]], dict[str, float]]] = [
+        ("actions", ACTION_COLUMNS, _action_values(report), {"pillar": 28, "outcome": 50, "action": 80}),
+        ("findings", FINDING_COLUMNS, _finding_values(report), {"rule": 40, "subject": 30, "message": 80}),
+    ]
+    for title, columns, rows, widths in sheets:
+        sheet = workbook.create_sheet(title)
+        for index, column in enumerate(columns, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = widths.get(column, 16)
+        sheet.freeze_panes = "A2"
+        sheet.print_title_rows = "1:1"
+        header = []
+        for column in columns:
+            cell = WriteOnlyCell(sheet, value=column)
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        for row in rows:
+            cells: list[object] = []
+            for value in row:
+                cell = WriteOnlyCell(sheet, value=value)
+                if isinstance(value, str) and cell.data_type == "f":
+                    cell.data_type = "s"  # text that starts with "=" is text, never a formula
+                elif isinstance(value, dt.date):
+                    cell.number_format = "yyyy-mm-dd"
+                cells.append(cell)
+            sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def render_decidim_results(report: Report) -> str:
+    """The action plan as Decidim accountability results: pillars and outcomes as parent
+    results, actions as their children with a Decidim status and the latest percentage.
+
+    Parent results carry the pillar's and outcome's own ids, so engagekit's Decidim importer
+    (``engagekit import --decidim``) recognises and skips them; actions carry their ids, so
+    each row comes back as an update to the same action. Dates are left blank.
+    """
+    rows: list[list[Cell]] = []
+    seen_pillars: set[str] = set()
+    seen_outcomes: set[str] = set()
+    for row in action_rows(report):
+        if row.pillar_id and row.pillar_id not in seen_pillars:
+            seen_pillars.add(row.pillar_id)
+            rows.append([row.pillar_id, None, None, row.pillar, None, None, None])
+        if row.outcome_id not in seen_outcomes:
+            seen_outcomes.add(row.outcome_id)
+            rows.append([row.outcome_id, row.pillar_id or None, None, row.outcome, None, None, None])
+        latest = row.latest
+        status = DECIDIM_STATUS.get(latest.status) if latest else None
+        progress = f"{latest.percent:g}" if latest and latest.percent is not None else None
+        rows.append([row.action_id, row.outcome_id, status, row.action, None, None, progress])
+    return _csv(DECIDIM_RESULT_COLUMNS, iter(rows))
