@@ -12,14 +12,14 @@ import click
 from engagekit.cli.app import UsageProblem
 
 
-def write_output(content: str | bytes, output: Path | None) -> None:
+def write_output(content: str | bytes, output: Path | None, *, colour: bool | None = None) -> None:
     """Write ``content`` to ``output`` atomically (a temporary file, then a rename), or echo it."""
     if output is None:
         if isinstance(content, bytes):
             sys.stdout.buffer.write(content)
             sys.stdout.flush()
         else:
-            click.echo(content, nl=False)
+            click.echo(content, nl=False, color=colour)
         return
     data = content.encode("utf-8") if isinstance(content, str) else content
     folder = output.parent if str(output.parent) else Path()

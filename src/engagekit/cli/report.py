@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sys
 from pathlib import Path
 
 import click
@@ -37,6 +39,12 @@ from engagekit.cli.output import write_output
     help="Write to FILE instead of standard output (written whole or not at all).",
 )
 @click.option(
+    "--colour/--no-colour",
+    "colour",
+    default=None,
+    help="Colour status words in text output (default: when writing to a terminal, unless NO_COLOR is set).",
+)
+@click.option(
     "--records/--no-records",
     "use_records",
     default=True,
@@ -51,6 +59,7 @@ def report(
     format_name: str | None,
     output: Path | None,
     use_records: bool,
+    colour: bool | None,
 ) -> None:
     """Report a council's programme and its findings as of a date.
 
@@ -84,4 +93,11 @@ def report(
         with store:
             result = council_report(council, as_of or today(), host=app.host, evidence=store.evidence(council))
     app.warn_plugin_problems()
-    write_output(renderers[format_name].render(result), output)
+    content = renderers[format_name].render(result)
+    if colour is None:
+        colour = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    if colour and format_name == "text" and isinstance(content, str):
+        from engagekit.report.text import colour_statuses
+
+        content = colour_statuses(content)
+    write_output(content, output, colour=colour)

@@ -6,11 +6,27 @@ width, so long action texts stay readable in an 80- to 120-column terminal.
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 from engagekit.report.document import Block, BulletList, Chart, Fields, Paragraph, Report, Section, Table
 
 WIDTH = 100
+
+
+_STATUS_WORDS = re.compile(r"\b(Red|Amber|Grey|Green) –|\b(RED|AMBER):")
+_COLOURS = {"red": "red", "amber": "yellow", "grey": "bright_black", "green": "green"}
+
+
+def colour_statuses(text: str) -> str:
+    """The text with each status word in its colour, for a terminal (the words stay, so colour is extra)."""
+    import click
+
+    def paint(match: re.Match[str]) -> str:
+        word = (match.group(1) or match.group(2)).lower()
+        return click.style(match.group(0), fg=_COLOURS[word], bold=word in ("red", "amber"))
+
+    return _STATUS_WORDS.sub(paint, text)
 
 
 def render_text(report: Report, width: int = WIDTH) -> str:
