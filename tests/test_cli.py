@@ -388,7 +388,10 @@ def test_bad_as_of_exits_2(value: str) -> None:
 def test_unknown_format_exits_2_listing_formats() -> None:
     result = invoke("report", "--council", "basildon", "--as-of", AS_OF, "--format", "pdf")
     assert result.exit_code == 2
-    assert result.stderr == "engagekit: no format 'pdf'; available: json, markdown, text\n"
+    assert result.stderr == (
+        "engagekit: no format 'pdf'; available: actions-csv, decidim-csv, docx, findings-csv, json, markdown, "
+        "text, xlsx\n"
+    )
 
 
 def test_report_with_a_broken_definition_exits_2_with_file_line_and_path(broken_definition: Path) -> None:

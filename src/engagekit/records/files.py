@@ -161,6 +161,8 @@ def read_decidim(path: Path, council: Council, date: dt.date) -> Iterator[Source
         if action_id is None:
             action_id = next((by_title[t.strip().lower()] for t in titles if t.strip().lower() in by_title), None)
         status_key = (row.get("status/id") or "").strip().lower()
+        if not status_key:
+            continue  # a result with no status carries no progress to record
         mapped: dict[str, Any] = {"kind": RecordKind.ACTION_UPDATE.value, "date": date.isoformat()}
         mapped["action"] = action_id or result_id or (titles[0] if titles else "")
         mapped["status"] = DECIDIM_STATUSES.get(status_key, status_key)

@@ -169,8 +169,8 @@ class _Writer:
             footer._p.append(field)
 
         normal = document.styles["Normal"]
-        normal.font.name = "Arial"  # type: ignore[attr-defined]
-        normal.font.size = Pt(11)  # type: ignore[attr-defined]
+        normal.font.name = "Arial"
+        normal.font.size = Pt(11)
         for lang in document.styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang"):
             lang.set(qn("w:val"), "en-GB")
 
@@ -283,7 +283,9 @@ class _Writer:
                 data = block.table()
                 self.table(data.caption, data.columns, data.rows)
 
-    def table(self, caption: str, columns: Sequence[str], rows: Sequence[Sequence[str]], *, header: bool = True) -> None:
+    def table(
+        self, caption: str, columns: Sequence[str], rows: Sequence[Sequence[str]], *, header: bool = True
+    ) -> None:
         """A captioned table; its first row is a bold header that repeats on every page."""
         from docx.shared import Cm
 

@@ -284,11 +284,13 @@ def render_xlsx(report: Report) -> bytes:
         for row in rows:
             cells: list[object] = []
             for value in row:
-                cell = WriteOnlyCell(sheet, value=value)
-                if isinstance(value, str) and cell.data_type == "f":
-                    cell.data_type = "s"  # text that starts with "=" is text, never a formula
-                elif isinstance(value, dt.date):
+                if isinstance(value, dt.date):
+                    cell = WriteOnlyCell(sheet, value=dt.datetime.combine(value, dt.time()))
                     cell.number_format = "yyyy-mm-dd"
+                else:
+                    cell = WriteOnlyCell(sheet, value=value)
+                    if cell.data_type == "f":
+                        cell.data_type = "s"  # text that starts with "=" is text, never a formula
                 cells.append(cell)
             sheet.append(cells)
     buffer = io.BytesIO()
