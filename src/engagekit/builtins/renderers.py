@@ -17,10 +17,10 @@ if TYPE_CHECKING:
 
 @hookimpl
 def engagekit_register_renderers(register: Callable[[Renderer], None]) -> None:
+    from engagekit.report.docx import render_docx
     from engagekit.report.json_format import render_json
     from engagekit.report.markdown import render_markdown
     from engagekit.report.renderers import Renderer
-    from engagekit.report.docx import render_docx
     from engagekit.report.tables import render_actions_csv, render_decidim_results, render_findings_csv, render_xlsx
     from engagekit.report.text import render_text
 
@@ -31,6 +31,5 @@ def engagekit_register_renderers(register: Callable[[Renderer], None]) -> None:
     register(Renderer("xlsx", render_xlsx, "Workbook: the actions and the findings, one sheet each", "xlsx"))
     register(Renderer("actions-csv", render_actions_csv, "CSV of the actions with their latest status", "csv"))
     register(Renderer("findings-csv", render_findings_csv, "CSV of the findings", "findings.csv"))
-    register(
-        Renderer("decidim-csv", render_decidim_results, "The action plan as Decidim accountability results", "decidim.csv")
-    )
+    decidim = "The action plan as Decidim accountability results"
+    register(Renderer("decidim-csv", render_decidim_results, decidim, "decidim.csv"))
