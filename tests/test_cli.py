@@ -25,6 +25,7 @@ COMMANDS = [
     "export",
     "history",
     "import",
+    "opendata",
     "plugins",
     "record",
     "report",

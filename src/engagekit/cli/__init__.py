@@ -27,6 +27,7 @@ COMMANDS = {
     "export": "engagekit.cli.export:export",
     "history": "engagekit.cli.history:history",
     "compare": "engagekit.cli.compare:compare",
+    "opendata": "engagekit.cli.opendata:opendata",
 }
 
 
