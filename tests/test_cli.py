@@ -390,8 +390,8 @@ def test_unknown_format_exits_2_listing_formats() -> None:
     result = invoke("report", "--council", "basildon", "--as-of", AS_OF, "--format", "pdf")
     assert result.exit_code == 2
     assert result.stderr == (
-        "engagekit: no format 'pdf'; available: actions-csv, decidim-csv, docx, findings-csv, json, markdown, "
-        "text, xlsx\n"
+        "engagekit: no format 'pdf'; available: actions-csv, decidim-csv, docx, findings-csv, html, json, "
+        "markdown, text, xlsx\n"
     )
 
 

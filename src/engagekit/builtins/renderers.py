@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING
 from engagekit.hookspecs import hookimpl
 
 if TYPE_CHECKING:
+    from engagekit.report.document import Report
     from engagekit.report.renderers import Renderer
+
+
+def _render_html(report: Report) -> str:
+    """Import Jinja2 only when a page is rendered, not whenever the formats are listed."""
+    from engagekit.report.html import render_html
+
+    return render_html(report)
 
 
 @hookimpl
@@ -27,6 +35,7 @@ def engagekit_register_renderers(register: Callable[[Renderer], None]) -> None:
     register(Renderer("text", render_text, "Plain text for reading at a terminal", "txt"))
     register(Renderer("markdown", render_markdown, "Markdown for wikis and documents", "md"))
     register(Renderer("json", render_json, "JSON for other programs (with a schema_version)", "json"))
+    register(Renderer("html", _render_html, "An accessible web page (WCAG 2.2 AA) to publish or print", "html"))
     register(Renderer("docx", render_docx, "Word report laid out for a council committee", "docx"))
     register(Renderer("xlsx", render_xlsx, "Workbook: the actions and the findings, one sheet each", "xlsx"))
     register(Renderer("actions-csv", render_actions_csv, "CSV of the actions with their latest status", "csv"))
