@@ -50,3 +50,20 @@ def test_an_unknown_council_names_those_available() -> None:
     code, _, err = run("-c", "basildon", "-c", "nowhere")
     assert code == 2
     assert "no council 'nowhere'; available: basildon, bathnes, thurrock" in err
+
+
+def test_a_comparison_renders_in_every_format(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from engagekit.plugins import get_plugin_host
+
+    formats = sorted(get_plugin_host(environ={}).renderers())
+    assert {"html", "docx", "xlsx", "markdown", "json", "text"} <= set(formats)
+    for name in formats:
+        target = tmp_path / f"compare-{name}.out"
+        result = CliRunner().invoke(
+            cli, ["compare", "-c", "thurrock", "-c", "bathnes", "--as-of", "2026-11-22", "-f", name, "-o", str(target)]
+        )
+        assert result.exit_code == 0, (name, result.output)
+        assert target.stat().st_size > 0, name
+    page = (tmp_path / "compare-html.out").read_text(encoding="utf-8")
+    assert "<h1" in page
+    assert "Comparing Thurrock Council and Bath &amp; North East Somerset Council" in page
