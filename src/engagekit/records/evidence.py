@@ -27,6 +27,7 @@ class StoreEvidence:
         self.store = store
         self.council_id = council_id
         self.known_at = utc(known_at) if known_at is not None else None
+        self._latest: dict[dt.date, dict[str, EvidenceItem]] = {}
 
     def _current(self, table: sa.Table) -> list[Any]:
         conditions = [table.c.council_id == self.council_id, _not_superseded(table, self.known_at)]
@@ -99,14 +100,22 @@ class StoreEvidence:
         return self._firsts(schema.events.c.cluster_id, until, sa.true(), "first engagement")
 
     def latest_action_updates(self, until: dt.date) -> dict[str, EvidenceItem]:
+        """Each action's latest current update, chosen by SQL (and kept for the same date)."""
+        if until in self._latest:
+            return self._latest[until]
         table = schema.action_updates
-        query = (
-            sa.select(table)
+        ranked = (
+            sa.select(
+                table,
+                sa.func.row_number()
+                .over(partition_by=table.c.action_id, order_by=(table.c.date.desc(), table.c.id.desc()))
+                .label("position"),
+            )
             .where(*self._current(table), table.c.date <= until)
-            .order_by(table.c.action_id, table.c.date, table.c.id)
+            .subquery()
         )
         latest: dict[str, EvidenceItem] = {}
-        for row in self._rows(query):  # ordered, so the last one seen per action is the latest
+        for row in self._rows(sa.select(ranked).where(ranked.c.position == 1)):
             percent = f" ({row['percent']}%)" if row["percent"] is not None else ""
             latest[row["action_id"]] = EvidenceItem(
                 row["date"],
@@ -115,6 +124,7 @@ class StoreEvidence:
                 f"action update #{row['id']}",
                 float(row["percent"]) if row["percent"] is not None else None,
             )
+        self._latest[until] = latest
         return latest
 
     def indicator_readings(self, indicator_id: str, until: dt.date) -> list[EvidenceItem]:
