@@ -597,7 +597,7 @@ def _sources(council: Council) -> Section:
         "sources",
         "Sources",
         [
-            Paragraph("Every fact in this report is taken from these public documents."),
+            Paragraph("The facts in this report come from these documents, cited by section throughout."),
             Table("Sources", ["Document", "Publisher", "Date", "Facts cited"], rows),
         ],
     )
