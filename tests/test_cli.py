@@ -29,6 +29,7 @@ COMMANDS = [
     "plugins",
     "record",
     "report",
+    "schema",
     "show",
     "validate",
 ]

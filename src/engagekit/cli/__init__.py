@@ -28,6 +28,7 @@ COMMANDS = {
     "history": "engagekit.cli.history:history",
     "compare": "engagekit.cli.compare:compare",
     "opendata": "engagekit.cli.opendata:opendata",
+    "schema": "engagekit.cli.schema_cmd:schema",
 }
 
 
