@@ -25,6 +25,7 @@ COMMANDS = [
     "export",
     "history",
     "import",
+    "new-council",
     "opendata",
     "plugins",
     "record",
@@ -135,7 +136,7 @@ def broken_definition(tmp_path: Path) -> Path:
 def test_root_help_lists_commands_with_examples() -> None:
     result = invoke("--help")
     assert result.exit_code == 0
-    listed = re.findall(r"^  (\w+)  ", result.stdout.split("Commands:", 1)[1], flags=re.MULTILINE)
+    listed = re.findall(r"^  ([\w-]+)  ", result.stdout.split("Commands:", 1)[1], flags=re.MULTILINE)
     assert listed == COMMANDS
     assert "engagekit councils" in result.stdout
     assert "engagekit report --council basildon" in result.stdout

@@ -27,6 +27,7 @@ COMMANDS = {
     "export": "engagekit.cli.export:export",
     "history": "engagekit.cli.history:history",
     "compare": "engagekit.cli.compare:compare",
+    "new-council": "engagekit.cli.new_council:new_council",
     "opendata": "engagekit.cli.opendata:opendata",
     "schema": "engagekit.cli.schema_cmd:schema",
 }
