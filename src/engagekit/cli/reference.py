@@ -7,12 +7,12 @@ import click
 from engagekit.cli import COMMANDS, cli
 
 
-def _help(command: click.Command, path: list[str]) -> str:
-    parent = None
-    for name in path[:-1]:
-        parent = click.Context(cli if parent is None else parent.command, info_name=name, parent=parent)
-    context = click.Context(command, info_name=path[-1], parent=parent, max_content_width=100, terminal_width=100)
-    return command.get_help(context)
+def _context(command: click.Command, name: str, parent: click.Context | None) -> click.Context:
+    """A context made as click makes it, so the root's settings (``-h``, width) apply."""
+    context = command.make_context(name, [], parent=parent, resilient_parsing=True)
+    context.max_content_width = 100
+    context.terminal_width = 100
+    return context
 
 
 def cli_reference_markdown() -> str:
@@ -23,19 +23,19 @@ def cli_reference_markdown() -> str:
         "Generated from the commands' own `--help` (`python -m engagekit.cli.reference > docs/cli.md`).",
         "",
     ]
-    root = click.Context(cli, info_name="engagekit")
+    root = _context(cli, "engagekit", None)
     for name in sorted(COMMANDS):
         command = cli.get_command(root, name)
         assert command is not None
-        commands = [(f"engagekit {name}", command, ["engagekit", name])]
+        context = _context(command, name, root)
+        helps = [(f"engagekit {name}", command.get_help(context))]
         if isinstance(command, click.Group):
-            group_context = click.Context(command, info_name=name, parent=root)
-            for sub in sorted(command.list_commands(group_context)):
-                subcommand = command.get_command(group_context, sub)
+            for sub in sorted(command.list_commands(context)):
+                subcommand = command.get_command(context, sub)
                 assert subcommand is not None
-                commands.append((f"engagekit {name} {sub}", subcommand, ["engagekit", name, sub]))
-        for title, each, path in commands:
-            lines += [f"## `{title}`", "", "```text", _help(each, path).rstrip(), "```", ""]
+                helps.append((f"engagekit {name} {sub}", subcommand.get_help(_context(subcommand, sub, context))))
+        for title, text in helps:
+            lines += [f"## `{title}`", "", "```text", text.rstrip(), "```", ""]
     return "\n".join(lines)
 
 

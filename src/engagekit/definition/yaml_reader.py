@@ -23,6 +23,10 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 MAX_NODES = 1_000_000
 """More nodes than this (after expanding aliases) is refused as a hostile or runaway document."""
 
+MAX_DEPTH = 100
+"""Deeper nesting than this is refused: a council's model is a few levels deep, and a parser
+asked to nest tens of thousands of levels runs out of stack (libyaml's C parser crashes)."""
+
 
 class _StrictLoader(_Base):  # type: ignore[misc,valid-type]
     """A safe loader with YAML 1.2-like scalars: no yes/no booleans, no timestamps."""
@@ -73,8 +77,26 @@ class YamlProblem(ValueError):
         self.path = path
 
 
+def _flow_depth(text: str) -> tuple[int, int]:
+    """The deepest nesting of ``[`` and ``{`` (a cheap, conservative guard), and its line."""
+    depth = deepest = line = where = 0
+    for character in text:
+        if character == "\n":
+            line += 1
+        elif character in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, where = depth, line
+        elif character in "]}" and depth:
+            depth -= 1
+    return deepest, where + 1
+
+
 def read_yaml(text: str) -> tuple[Any, dict[Path, int]]:
     """Parse ``text``; return the data and a map from each path to its 1-based line."""
+    depth, where = _flow_depth(text)
+    if depth > MAX_DEPTH:
+        raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep; refusing to read it", where)
     loader = _StrictLoader(text)
     try:
         node = loader.get_single_node()
@@ -83,15 +105,23 @@ def read_yaml(text: str) -> tuple[Any, dict[Path, int]]:
         line = mark.line + 1 if mark is not None else None
         problem = error.problem or error.context or "not valid YAML"
         raise YamlProblem(f"not valid YAML: {problem}", line) from None
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        raise YamlProblem(f"not valid YAML: character {error.character!r} is not allowed", line) from None
     except yaml.YAMLError as error:
-        raise YamlProblem(f"not valid YAML: {error}") from None
+        raise YamlProblem(f"not valid YAML: {_first_line(error)}") from None
+    except RecursionError:
+        raise YamlProblem(f"nested too deeply (more than {MAX_DEPTH} levels); refusing to read it") from None
     finally:
         loader.dispose()
     if node is None:
         return None, {}
     lines: dict[Path, int] = {}
     counter = [0]
-    value = _convert(loader, node, (), lines, counter)
+    try:
+        value = _convert(loader, node, (), lines, counter)
+    except RecursionError:
+        raise YamlProblem(f"nested too deeply (more than {MAX_DEPTH} levels); refusing to read it") from None
     return value, lines
 
 
@@ -110,6 +140,8 @@ def _convert(
     lines.setdefault(path, line)
     if id(node) in within:
         raise YamlProblem("an alias refers to a value that contains it, so it never ends", line, path)
+    if len(path) > MAX_DEPTH:
+        raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep; refusing to read it", line, path)
     if isinstance(node, yaml.MappingNode):
         within = within | {id(node)}
         seen: set[str] = set()
@@ -140,6 +172,11 @@ def _convert(
         return loader.construct_object(node, deep=True)
     except yaml.YAMLError as error:
         raise YamlProblem(f"cannot read this value: {_first_line(error)}", line, path) from None
+    except (ValueError, TypeError, AttributeError, OverflowError):
+        # An explicit tag on a value that does not fit it ("!!int x", "!!timestamp x").
+        raise YamlProblem(
+            f"cannot read this value as {node.tag.rsplit(':', 1)[-1]}: {node.value!r}", line, path
+        ) from None
 
 
 def _first_line(error: yaml.YAMLError) -> str:

@@ -6,6 +6,7 @@ the same shape as the definition file, so the loader can name the file and line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from engagekit.model.council import Council, Programme
 
 Path = tuple[str | int, ...]
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
 @attrs.frozen
@@ -36,6 +38,8 @@ def format_path(path: Path) -> str:
     for part in path:
         if isinstance(part, int):
             text += f"[{part}]"
+        elif not _PLAIN_KEY.fullmatch(part):
+            text += f"[{part!r}]"  # a key with spaces, dots or newlines stays on one line, quoted
         else:
             text += f".{part}" if text else part
     return text or "(top level)"

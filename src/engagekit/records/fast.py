@@ -20,7 +20,7 @@ import attrs
 from engagekit.model.engagement import ParticipationLevel
 from engagekit.records.checks import Vocabulary
 from engagekit.records.kinds import ActionStatus, EventKind, Record, RecordKind, ReviewKind
-from engagekit.records.rows import _FALSE, _FIELDS, _REQUIRED, _TRUE, RowProblem, parse_row
+from engagekit.records.rows import _FALSE, _FIELDS, _REQUIRED, _TRUE, MAX_INT, FileProblem, RowProblem, parse_row
 
 Convert = Callable[[str], Any]
 
@@ -35,10 +35,13 @@ class CsvTable:
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         with self.path.open(newline="", encoding="utf-8-sig") as stream:
             reader = csv.reader(stream)
-            next(reader, None)
-            for cells in reader:
-                if cells:
-                    yield reader.line_num, cells
+            try:
+                next(reader, None)
+                for cells in reader:
+                    if cells:
+                        yield reader.line_num, cells
+            except (csv.Error, UnicodeDecodeError) as error:
+                raise FileProblem(f"{self.path}: row {reader.line_num + 1} cannot be read ({error})") from None
 
     @property
     def fast(self) -> bool:
@@ -92,14 +95,21 @@ def _text(cell: str) -> str:
 
 
 def _percent(cell: str) -> int:
-    value = int(cell)
+    value = _whole(cell)
     if not 0 <= value <= 100:
         raise _Bad
     return value
 
 
-def _count(cell: str) -> int:
+def _whole(cell: str) -> int:
     value = int(cell)
+    if abs(value) > MAX_INT:
+        raise _Bad
+    return value
+
+
+def _count(cell: str) -> int:
+    value = _whole(cell)
     if value < 0:
         raise _Bad
     return value

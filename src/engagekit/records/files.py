@@ -20,13 +20,10 @@ from engagekit.model.council import Council
 from engagekit.records.fast import CsvTable
 from engagekit.records.kinds import Record, RecordKind
 from engagekit.records.rows import ALL_COLUMNS, COMMON_COLUMNS, KIND_COLUMNS, SourceRow, record_to_row
+from engagekit.records.rows import FileProblem as FileProblem  # raised by the readers here
 
 DECIDIM_COLUMNS = {"id", "parent/id", "status/id"}
 """The columns that mark a Decidim accountability results CSV."""
-
-
-class FileProblem(ValueError):
-    """A file that cannot be read as records at all (not CSV, no header, unknown columns)."""
 
 
 def file_sha256(path: Path) -> str:

@@ -62,6 +62,10 @@ class SourceRow:
     sheet: str | None = None
 
 
+class FileProblem(ValueError):
+    """A file that cannot be read as records at all (not CSV, no header, unknown columns)."""
+
+
 class RowProblem(ValueError):
     """What is wrong with one row: ``(column, message)`` pairs."""
 
@@ -85,17 +89,25 @@ def parse_date(value: Any) -> dt.date:
         raise ValueError(f"{value!r} is not a date written YYYY-MM-DD") from None
 
 
+MAX_INT = 2**31 - 1
+"""The largest whole number a record holds (counts, percentages, record ids)."""
+
+
 def parse_int(value: Any) -> int:
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is not a whole number")
     if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        raise ValueError(f"{value!r} is not a whole number") from None
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    else:
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            raise ValueError(f"{value!r} is not a whole number") from None
+    if abs(number) > MAX_INT:
+        raise ValueError(f"{number} is too large")
+    return number
 
 
 def parse_float(value: Any) -> float:
