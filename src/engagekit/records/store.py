@@ -352,7 +352,7 @@ class RecordStore:
                     raise _Rollback
                 connection.execute(schema.imports.update().where(schema.imports.c.id == import_id).values(rows=count))
         except _Rollback:
-            pass
+            pass  # undone on purpose: a dry run, or rows with problems (reported below)
         except sa.exc.IntegrityError:
             # Another process imported the same file while this one was reading it.
             return ImportResult(rows=count, added=0, already_imported=True, dry_run=dry_run)

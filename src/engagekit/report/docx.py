@@ -14,6 +14,7 @@ python-docx is needed only here: this module is imported when a Word report is a
 
 from __future__ import annotations
 
+import calendar
 import copy
 import datetime as dt
 import io
@@ -43,20 +44,7 @@ PAGE_WIDTH_CM = 21.0
 PAGE_HEIGHT_CM = 29.7
 MARGIN_CM = 2.0
 
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+_MONTHS = list(calendar.month_name)[1:]
 _WIDTHS = {
     "Status": 3.0,
     "Rule": 3.5,

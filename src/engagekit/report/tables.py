@@ -10,6 +10,7 @@ their latest updates from the tables of its ``action-plan`` section, the finding
 
 from __future__ import annotations
 
+import calendar
 import csv
 import datetime as dt
 import io
@@ -55,26 +56,7 @@ in progress there, so they come back from Decidim as ``in-progress``."""
 NONE_RECORDED = "none recorded"
 """What the "Latest update" cell says for an action with no update."""
 
-_MONTHS = {
-    name: number
-    for number, name in enumerate(
-        [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ],
-        start=1,
-    )
-}
+_MONTHS = {name: number for number, name in enumerate(calendar.month_name) if name}
 _LATEST = re.compile(r"^(?P<status>\S+)(?: (?P<percent>[0-9.eE+-]+)%)? \((?P<date>\d{1,2} [A-Z][a-z]+ \d{4})\)$")
 
 
