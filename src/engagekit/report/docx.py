@@ -14,13 +14,13 @@ python-docx is needed only here: this module is imported when a Word report is a
 
 from __future__ import annotations
 
-import calendar
 import copy
 import datetime as dt
 import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from engagekit.model.sources import human_date
 from engagekit.report.document import BulletList, Chart, Fields, Paragraph, Report, Section, Table
 from engagekit.rules.findings import Status
 
@@ -44,7 +44,6 @@ PAGE_WIDTH_CM = 21.0
 PAGE_HEIGHT_CM = 29.7
 MARGIN_CM = 2.0
 
-_MONTHS = list(calendar.month_name)[1:]
 _WIDTHS = {
     "Status": 3.0,
     "Rule": 3.5,
@@ -71,7 +70,7 @@ def render_docx(report: Report) -> bytes:
 
     document.add_heading(report.title, level=0)
     programme = _programme(report)
-    document.add_paragraph(f"{report.council_name} — {programme} — Report as of {_human(report.as_of)}")
+    document.add_paragraph(f"{report.council_name} — {programme} — Report as of {human_date(report.as_of)}")
 
     document.add_heading(SUMMARY, level=1)
     writer.summary(report)
@@ -88,11 +87,6 @@ def render_docx(report: Report) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
-
-
-def _human(value: dt.date) -> str:
-    """``1 March 2026``, in English whatever the locale."""
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
 def _section(report: Report, section_id: str) -> Section | None:
@@ -147,7 +141,7 @@ class _Writer:
             section.left_margin = section.right_margin = Cm(MARGIN_CM)
             section.top_margin = section.bottom_margin = Cm(MARGIN_CM)
             footer = section.footer.paragraphs[0]
-            footer.text = f"{report.council_name}: report as of {_human(report.as_of)}. Page "
+            footer.text = f"{report.council_name}: report as of {human_date(report.as_of)}. Page "
             field = OxmlElement("w:fldSimple")
             field.set(qn("w:instr"), "PAGE")
             run = OxmlElement("w:r")
@@ -166,7 +160,7 @@ class _Writer:
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
         properties = document.core_properties
         properties.title = report.title
-        properties.subject = f"{_programme(report)}: report as of {_human(report.as_of)}"
+        properties.subject = f"{_programme(report)}: report as of {human_date(report.as_of)}"
         properties.author = "engagekit"
         properties.last_modified_by = "engagekit"
         properties.keywords = f"{report.council_id}; community engagement; action plan; findings"
@@ -182,7 +176,7 @@ class _Writer:
         counts = report.status_counts
         total = sum(counts.values())
         self.document.add_paragraph(
-            f"{total} finding{'' if total == 1 else 's'} as of {_human(report.as_of)}, by status:"
+            f"{total} finding{'' if total == 1 else 's'} as of {human_date(report.as_of)}, by status:"
             if total
             else "This council's definition has no reporting rules, so there are no findings."
         )
