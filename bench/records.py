@@ -37,7 +37,6 @@ import csv
 import datetime as dt
 import json
 import os
-import platform
 import random
 import shutil
 import sqlite3
@@ -48,6 +47,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from benchkit import cprofile, log, machine, met
 
 COUNCIL = "thurrock"
 AS_OF = "2026-11-22"
@@ -291,6 +292,14 @@ def sql_aggregate(
                 (council_id, until),
             ).fetchall()
             answers[f"latest_action_updates ..{until}"] = {row[0]: list(row[1:]) for row in rows}
+        elif method == "event_counts":  # events per month, cluster, area and level (the report's charts)
+            start, end = args
+            rows = run(
+                "SELECT substr(date, 1, 7), cluster_id, area_id, level, count(*) FROM events WHERE council_id = ? "
+                f"AND date >= ? AND date <= ? AND {events} GROUP BY 1, 2, 3, 4 ORDER BY 1",
+                (council_id, start, end),
+            ).fetchall()
+            answers[f"event_counts {start}..{end}"] = [list(row) for row in rows]
         elif method == "indicator_readings":  # an indicator's readings, oldest first
             indicator_id, until = args
             rows = run(
@@ -484,22 +493,6 @@ def import_breakdown(csv_path: Path, workdir: Path, rows: int) -> list[tuple[str
     return stages
 
 
-def cprofile(work: Any, top: int) -> str:
-    import cProfile
-    import io
-    import pstats
-
-    profiler = cProfile.Profile()
-    profiler.enable()
-    work()
-    profiler.disable()
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out).strip_dirs()
-    stats.sort_stats("tottime").print_stats(top)
-    stats.sort_stats("cumulative").print_stats(top)
-    return "\n".join(line for line in out.getvalue().splitlines() if line.strip())
-
-
 def profile_import(csv_path: Path, workdir: Path, rows: int, top: int) -> str:
     from engagekit.plugins import get_plugin_host
     from engagekit.records.files import read_csv
@@ -520,26 +513,6 @@ def profile_import(csv_path: Path, workdir: Path, rows: int, top: int) -> str:
 
 
 # -- main ---------------------------------------------------------------------------------
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def machine() -> str:
-    memory = ""
-    try:
-        with Path("/proc/meminfo").open() as stream:
-            kib = int(stream.readline().split()[1])
-        memory = f", {kib / 1024 / 1024:.0f} GiB"
-    except (OSError, ValueError, IndexError):
-        pass
-    python = f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
-    return f"{os.cpu_count()} cores{memory}, {platform.system()}, {python}"
-
-
-def met(ok: bool) -> str:
-    return "met" if ok else "NOT met"
 
 
 def main() -> None:
