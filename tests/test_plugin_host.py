@@ -44,6 +44,9 @@ programme:
 """
 """A definition with an unknown key on line 6."""
 
+BUILT_IN_FORMATS = {"text", "markdown", "json", "html", "docx", "xlsx", "actions-csv", "findings-csv", "decidim-csv"}
+"""The formats engagekit registers itself."""
+
 
 # -- helpers ------------------------------------------------------------------------------
 
@@ -196,18 +199,7 @@ def test_fixture_plugin_section_not_added_to_other_councils(every_hook_host: Plu
 
 def test_fixture_plugin_renderer_is_usable(every_hook_host: PluginHost) -> None:
     renderers = every_hook_host.renderers()
-    assert set(renderers) == {
-        "text",
-        "markdown",
-        "json",
-        "html",
-        "docx",
-        "xlsx",
-        "actions-csv",
-        "findings-csv",
-        "decidim-csv",
-        "shout",
-    }
+    assert set(renderers) == BUILT_IN_FORMATS | {"shout"}
     shout = renderers["shout"]
     assert shout.extension == "txt"
     report = council_report(every_hook_host.council("testshire"), dt.date(2021, 5, 1), host=every_hook_host)
@@ -268,17 +260,7 @@ def test_fixture_plugin_council_and_renderer_through_the_cli(
 def test_a_raising_hookimpl_is_reported_and_the_bundled_councils_still_load(hook_name: str) -> None:
     host = get_plugin_host(environ={}, plugins={"exploding": plugin(**{hook_name: RAISING[hook_name]})})
     assert list(host.councils()) == BUNDLED_IDS
-    assert set(host.renderers()) == {
-        "text",
-        "markdown",
-        "json",
-        "html",
-        "docx",
-        "xlsx",
-        "actions-csv",
-        "findings-csv",
-        "decidim-csv",
-    }
+    assert set(host.renderers()) == BUILT_IN_FORMATS
     bathnes = host.council("bathnes")
     assert [rule.id for rule in host.rules(bathnes)] == ["toolkit-kept-up-to-date"]
     report = council_report(bathnes, dt.date(2013, 11, 9), host=host)
@@ -509,18 +491,7 @@ def test_strict_mode_is_off_for_falsy_values(value: str) -> None:
 def test_strict_mode_is_quiet_when_nothing_is_wrong(every_hook: types.ModuleType) -> None:
     host = get_plugin_host(environ=STRICT, plugins={"every_hook": every_hook})
     assert list(host.councils()) == ["basildon", "bathnes", "testshire", "thurrock"]
-    assert set(host.renderers()) == {
-        "text",
-        "markdown",
-        "json",
-        "html",
-        "docx",
-        "xlsx",
-        "actions-csv",
-        "findings-csv",
-        "decidim-csv",
-        "shout",
-    }
+    assert set(host.renderers()) == BUILT_IN_FORMATS | {"shout"}
 
 
 # -- choosing plugins ---------------------------------------------------------------------
@@ -530,17 +501,7 @@ def test_load_plugins_loads_only_those_named() -> None:
     host = get_plugin_host(environ={"ENGAGEKIT_LOAD_PLUGINS": "basildon"})
     assert list(host.councils()) == ["basildon"]
     assert {info.name for info in host.plugins()} == BUILTINS | {"basildon"}
-    assert set(host.renderers()) == {
-        "text",
-        "markdown",
-        "json",
-        "html",
-        "docx",
-        "xlsx",
-        "actions-csv",
-        "findings-csv",
-        "decidim-csv",
-    }, "built-ins always load"
+    assert set(host.renderers()) == BUILT_IN_FORMATS, "built-ins always load"
 
 
 def test_load_plugins_with_several_names_and_spaces() -> None:
