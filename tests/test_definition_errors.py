@@ -27,14 +27,16 @@ programme:
   name: P
 """
 
+QUALIFIER_KEYS = "certainty, reasoning, wording, qualifiers, sources"
+"""The keys every item inherits (how sure it is, further sources): listed after its own."""
 TOP_KEYS = (
     "id, name, programme, gss_code, council_type, description, documents, earlier_programmes, areas, clusters, "
-    "phases, communities, hubs, bodies, partners, methods, abcd, source"
+    f"phases, communities, hubs, bodies, partners, methods, abcd, source, {QUALIFIER_KEYS}"
 )
 PROGRAMME_KEYS = (
     "id, name, kind, status, summary, period, adopted, adopted_by, documents, key_dates, commitments, action_plan, "
     "indicators, governance, rules, objectives, statements, linked_documents, initiatives, offers, funding, "
-    "assessments, legal, source"
+    f"assessments, legal, source, {QUALIFIER_KEYS}"
 )
 AREA_KINDS = "borough, district, town, ward, parish, neighbourhood, locality"
 
@@ -132,7 +134,7 @@ BROKEN = [
         ),
         [
             "{file}:16: programme.action_plan.pillars[0].outcomes[0].actions[0].colour: unknown key 'colour' "
-            "(allowed here: id, text, owner, partners, due, review_point, serves, level, abcd, note, source)"
+            f"(allowed here: id, text, owner, partners, due, review_point, serves, level, abcd, note, source, {QUALIFIER_KEYS})"
         ],
         id="unknown-action-key",
     ),
@@ -243,12 +245,12 @@ BROKEN = [
     ),
     pytest.param(
         with_programme("rules:\n  - id: r\n    kind: magic\n    title: T"),
-        ["{file}:7: programme.rules[0]: rule kind 'magic' is not one of: coverage, phase-order"],
+        ["{file}:7: programme.rules[0]: rule kind 'magic' is not one of: coverage, phase-order, local-plan"],
         id="rule-unknown-kind",
     ),
     pytest.param(
         with_programme("rules:\n  - id: r\n    title: T"),
-        ["{file}:7: programme.rules[0]: a rule needs a 'kind', one of: coverage, phase-order"],
+        ["{file}:7: programme.rules[0]: a rule needs a 'kind', one of: coverage, phase-order, local-plan"],
         id="rule-without-kind",
     ),
     pytest.param(

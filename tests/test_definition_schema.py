@@ -84,7 +84,7 @@ def test_schema_shape():
     assert defs["Hub"]["properties"]["count"] == {"type": "integer", "minimum": 1, "default": 1}
     rules = defs["Programme"]["properties"]["rules"]["items"]["oneOf"]
     kinds = [defs[rule["$ref"].rsplit("/", 1)[1]]["properties"]["kind"]["const"] for rule in rules]
-    assert kinds == ["coverage", "phase-order"]
+    assert kinds == ["coverage", "phase-order", "local-plan"]
 
 
 def test_schema_is_deterministic():

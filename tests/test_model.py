@@ -432,12 +432,17 @@ def test_report_due_after_adoption_needs_an_adopted_date() -> None:
     build(programme=Programme(id="p", name="P", governance=governance, adopted=date("2021-03")))
 
 
-def test_report_due_needs_exactly_one_of_due_and_months() -> None:
-    message = r"^give exactly one of 'months_after_adoption' and 'due'$"
-    with pytest.raises(ValueError, match=message):
-        ReportDue(id="r", title="R")
+def test_report_due_takes_at_most_one_timing() -> None:
+    message = r"^give at most one of 'due', 'months_after_adoption' and 'months_after'$"
     with pytest.raises(ValueError, match=message):
         ReportDue(id="r", title="R", due=date("2022"), months_after_adoption=3)
+    with pytest.raises(ValueError, match=message):
+        ReportDue(id="r", title="R", due=date("2022"), months_after=3, after=date("2021-05-08"))
+    with pytest.raises(ValueError, match=r"^'months_after' and 'after' go together"):
+        ReportDue(id="r", title="R", months_after=3)
+    # A report the documents give no date for is allowed: it is shown and never judged.
+    assert not ReportDue(id="r", title="R").timed
+    assert ReportDue(id="r", title="R", months_after=6, after=date("2013-05-08")).timed
 
 
 # --- several problems -------------------------------------------------------------------------

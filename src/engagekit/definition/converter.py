@@ -18,6 +18,7 @@ from cattrs.cols import is_mapping, is_sequence, list_structure_factory, mapping
 
 from engagekit.definition.yaml_reader import YamlDecimal
 from engagekit.model.governance import RULE_KINDS, RuleSpec
+from engagekit.model.local import ForEach, PlaceKind
 from engagekit.model.sources import PartialDate
 
 
@@ -132,6 +133,24 @@ def _rule_hook(converter: cattrs.Converter) -> Callable[[Any, Any], RuleSpec]:
     return structure
 
 
+def _for_each_hook(converter: cattrs.Converter) -> Callable[[Any, Any], ForEach]:
+    """``for_each: cluster`` is short for ``for_each: {place: cluster}``."""
+    full = _attrs_structure_fn(ForEach, converter)
+
+    def structure(value: Any, _: Any) -> ForEach:
+        if isinstance(value, str) and not isinstance(value, YamlDecimal):
+            return ForEach(place=converter.structure(value, PlaceKind))
+        if not isinstance(value, dict):
+            raise ValueError(f"expected a kind of place ({_PLACES}) or a mapping, got {describe(value)}")
+        result: ForEach = full(value, ForEach)
+        return result
+
+    return structure
+
+
+_PLACES = ", ".join(kind.value for kind in PlaceKind)
+
+
 def _unstructure_rule(converter: cattrs.Converter, rule: Any) -> dict[str, Any]:
     kind = next(name for name, cls in RULE_KINDS.items() if isinstance(rule, cls))
     return {"kind": kind, **converter.unstructure(rule)}
@@ -155,5 +174,6 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook_factory(is_mapping, _type_checked(mapping_structure_factory, dict, mapping))
     converter.register_structure_hook_factory(attrs.has, _type_checked(_attrs_structure_fn, dict, mapping))
     converter.register_structure_hook(RuleSpec, _rule_hook(converter))
+    converter.register_structure_hook(ForEach, _for_each_hook(converter))
     converter.register_unstructure_hook(RuleSpec, functools.partial(_unstructure_rule, converter))
     return converter

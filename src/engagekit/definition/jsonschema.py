@@ -23,8 +23,10 @@ from typing import Any
 
 import attrs
 
+from engagekit.model.certainty import is_qualifier_field
 from engagekit.model.council import Council
 from engagekit.model.governance import RULE_KINDS
+from engagekit.model.local import ForEach, PlaceKind
 from engagekit.model.sources import PartialDate
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -72,6 +74,12 @@ class _Builder:
                 "type": kinds[0] if len(kinds) == 1 else kinds,
                 "enum": values,
             }
+        if target is ForEach:  # the converter also takes the kind of place alone: "for_each: cluster"
+            return {
+                "title": target.__name__,
+                "description": description,
+                "anyOf": [self.ref(PlaceKind), self._object(target, description)],
+            }
         if attrs.has(target):
             return self._object(target, description)
         raise TypeError(f"no JSON Schema for {target!r}")
@@ -83,7 +91,9 @@ class _Builder:
         if cls in self.rule_kinds:
             properties["kind"] = {"const": self.rule_kinds[cls], "description": "Which rule this is."}
             required.append("kind")
-        for field in attrs.fields(cls):
+        # An item's own fields first; the certainty fields every item inherits come last.
+        fields = sorted(attrs.fields(cls), key=is_qualifier_field)
+        for field in fields:
             if field.name in properties:
                 raise TypeError(f"{cls.__name__}.{field.name} clashes with the rule 'kind' tag")
             prop = self.schema_for(hints[field.name])
@@ -311,6 +321,14 @@ def reference_markdown(schema: dict[str, Any]) -> str:
             required = set(definition.get("required", []))
             lines += ["", "| Key | Type | Required | Description |", "| --- | --- | --- | --- |"]
             for key, prop in definition["properties"].items():
+                lines.append(_property_row(key, prop, key in required, defs))
+        elif any("properties" in option for option in definition["anyOf"]):  # a short form or a mapping
+            short = next(option for option in definition["anyOf"] if "$ref" in option)
+            full = next(option for option in definition["anyOf"] if "properties" in option)
+            required = set(full.get("required", []))
+            lines += ["", f"Written as a {_link(_ref_name(short))} alone, or as a mapping:", ""]
+            lines += ["| Key | Type | Required | Description |", "| --- | --- | --- | --- |"]
+            for key, prop in full["properties"].items():
                 lines.append(_property_row(key, prop, key in required, defs))
         else:
             lines += ["", "Written as " + " or ".join(_date_form(option) for option in definition["anyOf"]) + "."]

@@ -23,6 +23,7 @@ from cattrs.errors import (
 
 from engagekit.definition.converter import make_converter
 from engagekit.definition.yaml_reader import YamlProblem, read_yaml
+from engagekit.model.certainty import is_qualifier_field
 from engagekit.model.checks import CouncilInvalid, Path, format_path
 from engagekit.model.council import Council
 
@@ -132,7 +133,8 @@ def _line_for(path: Path, lines: dict[Path, int]) -> int | None:
 def _flatten(error: BaseException, path: Path) -> Iterator[tuple[Path, str]]:
     """Each leaf problem in a cattrs error tree, with its path."""
     if isinstance(error, ForbiddenExtraKeysError):
-        allowed = ", ".join(field.name for field in attrs.fields(error.cl)) if attrs.has(error.cl) else ""
+        fields = sorted(attrs.fields(error.cl), key=is_qualifier_field) if attrs.has(error.cl) else []
+        allowed = ", ".join(field.name for field in fields)
         for key in sorted(error.extra_fields):
             yield (*path, key), f"unknown key {key!r} (allowed here: {allowed})"
         return

@@ -17,7 +17,8 @@ from engagekit.model.action_plan import (
     PlannedAction,
     Priority,
 )
-from engagekit.model.bodies import Body, MeetingQuota, Partner
+from engagekit.model.bodies import Body, MeetingQuota, MonthWindow, Partner
+from engagekit.model.certainty import Certainty, Qualified, Qualifier
 from engagekit.model.checks import CouncilInvalid, Problem, council_problems, items_without_source, sourced_items
 from engagekit.model.council import (
     Council,
@@ -48,14 +49,17 @@ from engagekit.model.governance import (
     CoverageTarget,
     Delegation,
     Governance,
+    LocalPlanRule,
     PhaseOrderRule,
     ReportDue,
     ReviewCycle,
     ReviewDate,
     RuleSpec,
 )
+from engagekit.model.instances import Place, Placed, all_instances, body_instances
+from engagekit.model.local import ForEach, Instance, PlaceKind
 from engagekit.model.places import Area, AreaKind, Cluster, Community, CommunityKind, Hub, HubStatus, Phase
-from engagekit.model.sources import Document, PartialDate, Period, Source
+from engagekit.model.sources import Document, DocumentRole, PartialDate, Period, Source
 
 __all__ = [
     "AbcdApproach",
@@ -68,6 +72,7 @@ __all__ = [
     "AreaKind",
     "AssetKind",
     "Body",
+    "Certainty",
     "Cluster",
     "Commitment",
     "CommitmentKind",
@@ -81,7 +86,9 @@ __all__ = [
     "Delegation",
     "Direction",
     "Document",
+    "DocumentRole",
     "EngagementMethod",
+    "ForEach",
     "Funding",
     "Governance",
     "Hub",
@@ -91,10 +98,13 @@ __all__ = [
     "Indicator",
     "IndicatorKind",
     "Initiative",
+    "Instance",
     "KeyDate",
     "LegalBasis",
     "LinkedDocument",
+    "LocalPlanRule",
     "MeetingQuota",
+    "MonthWindow",
     "Objective",
     "Offer",
     "Outcome",
@@ -105,16 +115,23 @@ __all__ = [
     "Phase",
     "PhaseOrderRule",
     "Pillar",
+    "Place",
+    "PlaceKind",
+    "Placed",
     "PlannedAction",
     "Priority",
     "Problem",
     "Programme",
+    "Qualified",
+    "Qualifier",
     "ReportDue",
     "ReviewCycle",
     "ReviewDate",
     "RuleSpec",
     "Source",
     "Statement",
+    "all_instances",
+    "body_instances",
     "council_problems",
     "items_without_source",
     "sourced_items",

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import attrs
 
+from engagekit.model.certainty import Qualified
 from engagekit.model.engagement import AbcdQuestion, ParticipationLevel
 from engagekit.model.sources import PartialDate, Source
 
@@ -25,7 +26,7 @@ class CommitmentKind(enum.Enum):
 
 
 @attrs.frozen
-class Commitment:
+class Commitment(Qualified):
     """A named statement a council signs up to, such as B&NES's "To LISTEN"."""
 
     id: str
@@ -53,7 +54,7 @@ class Direction(enum.Enum):
 
 
 @attrs.frozen
-class Indicator:
+class Indicator(Qualified):
     """A measure of progress: numeric (unit, baseline, target, direction) or a milestone."""
 
     id: str
@@ -69,7 +70,7 @@ class Indicator:
 
 
 @attrs.frozen
-class Action:
+class Action(Qualified):
     """One thing the council said it would do, under an outcome."""
 
     id: str
@@ -86,7 +87,7 @@ class Action:
 
 
 @attrs.frozen
-class Outcome:
+class Outcome(Qualified):
     """A result the council wants, with the evidence it will look for and the actions towards it."""
 
     id: str
@@ -98,7 +99,7 @@ class Outcome:
 
 
 @attrs.frozen
-class Priority:
+class Priority(Qualified):
     """A policy priority under a pillar, with the lines that explain it."""
 
     name: str
@@ -107,7 +108,7 @@ class Priority:
 
 
 @attrs.frozen
-class Pillar:
+class Pillar(Qualified):
     """A focus area, realm or theme of the action plan."""
 
     id: str
@@ -128,7 +129,7 @@ class PlannedAction:
 
 
 @attrs.frozen
-class ActionPlan:
+class ActionPlan(Qualified):
     """Pillars with their outcomes and actions; ``pillar_label`` is what the council calls a pillar."""
 
     pillars: list[Pillar] = attrs.field(factory=list)

@@ -12,6 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from engagekit.model.certainty import is_qualifier_field
+from engagekit.model.governance import LocalPlanRule
+from engagekit.model.instances import place_ids
+from engagekit.model.local import ForEach, Instance, PlaceKind
 from engagekit.model.sources import Source
 
 if TYPE_CHECKING:
@@ -107,6 +111,8 @@ class _Checker:
 
         for path, source in _sources(c, ()):
             self.refer((*path, "document"), source.document, documents, "document")
+        for path, item in sourced_items(c):
+            self._qualifiers(path, item)
 
         for i, area in enumerate(c.areas):
             self.refer(("areas", i, "parent"), area.parent, areas, "area")
@@ -127,12 +133,56 @@ class _Checker:
             self.refer_all(("bodies", i, "members"), body.members, partners, "partner")
             self.refer(("bodies", i, "led_by"), body.led_by, partners, "partner")
             self.refer_all(("bodies", i, "represented_on"), body.represented_on, bodies, "body")
+        for i, body in enumerate(c.bodies):
+            self.refer(("bodies", i, "area"), body.area, areas, "area")
+            self.refer(("bodies", i, "cluster"), body.cluster, clusters, "cluster")
+            self.refer(("bodies", i, "phase"), body.phase, phases, "phase")
+            if body.for_each is not None:
+                self._for_each(("bodies", i), body.for_each, body.instances)
+            for j, instance in enumerate(body.instances):
+                self.refer_all(("bodies", i, "instances", j, "members"), instance.members, partners, "partner")
         for i, method in enumerate(c.methods):
             self.refer(("methods", i, "body"), method.body, bodies, "body")
 
         self._programme(("programme",), c.programme, documents, areas, partners, bodies)
         for i, earlier in enumerate(c.earlier_programmes):
             self._programme(("earlier_programmes", i), earlier, documents, areas, partners, bodies)
+
+    def _for_each(self, path: Path, for_each: ForEach, instances: list[Instance] | None = None) -> None:
+        """The places ``for_each`` names exist, and each instance is for one of them, once."""
+        kind = for_each.place
+        known = place_ids(self.council, kind)
+        self.refer_all((*path, "for_each", "only"), for_each.only, known, kind.value)
+        if kind is PlaceKind.AREA and for_each.area_kind is not None:
+            of_kind = {a.id for a in self.council.areas if a.kind is for_each.area_kind}
+            if not of_kind:
+                self.fail((*path, "for_each", "area_kind"), f"no area is of kind {for_each.area_kind.value!r}")
+            known = of_kind
+        if for_each.only is not None:
+            known = known & set(for_each.only)
+        seen: set[str] = set()
+        for j, instance in enumerate(instances or []):
+            where = (*path, "instances", j, "place")
+            if kind is PlaceKind.RECORDED:
+                self.fail(where, "instances of a body made for each recorded one are registered in the records store")
+                continue
+            if instance.place in seen:
+                self.fail(where, f"place {instance.place!r} already has an instance entry")
+            seen.add(instance.place)
+            self.refer(where, instance.place, known, f"{for_each.describe().removeprefix('each ')} it is made for")
+
+    def _qualifiers(self, path: Path, item: Any) -> None:
+        """Each key of an item's ``qualifiers`` must name one of the item's own fields."""
+        qualifiers = getattr(item, "qualifiers", None)
+        if not qualifiers:
+            return
+        own = [field.name for field in attrs.fields(type(item)) if not is_qualifier_field(field)]
+        for name in qualifiers:
+            if name not in own:
+                self.fail(
+                    (*path, "qualifiers", name),
+                    f"{name!r} is not a field of this item (its fields: {', '.join(own)})",
+                )
 
     def _no_parent_cycles(self) -> None:
         parents = {area.id: area.parent for area in self.council.areas}
@@ -213,6 +263,13 @@ class _Checker:
                     self.fail((*path, "governance", key, i, "id"), f"duplicate rule id {item.id!r}")
                 rule_ids.add(item.id)
         for i, rule in enumerate(p.rules):
+            if isinstance(rule, LocalPlanRule):
+                self.refer((*path, "rules", i, "body"), rule.body, bodies, "body")
+                body = next((b for b in self.council.bodies if b.id == rule.body), None)
+                if body is not None and not body.local_plans:
+                    self.fail(
+                        (*path, "rules", i, "body"), f"body {body.id!r} does not keep local plans (local_plans: true)"
+                    )
             if rule.id in rule_ids:
                 self.fail((*path, "rules", i, "id"), f"duplicate rule id {rule.id!r}")
             rule_ids.add(rule.id)
@@ -221,7 +278,13 @@ class _Checker:
                 if body.quota is not None and f"{body.id}-meeting-quota" in rule_ids:
                     self.fail(("bodies", i, "quota"), f"rule id {body.id + '-meeting-quota'!r} is already used")
         for i, cycle in enumerate(g.review_cycles):
-            if cycle.starts and cycle.starts.month is None and cycle.every_months % 12:
+            if cycle.for_each is not None:
+                self._for_each((*path, "governance", "review_cycles", i), cycle.for_each)
+        for i, report in enumerate(g.reports_due):
+            if report.for_each is not None:
+                self._for_each((*path, "governance", "reports_due", i), report.for_each)
+        for i, cycle in enumerate(g.review_cycles):
+            if cycle.starts and cycle.starts.month is None and cycle.every_months and cycle.every_months % 12:
                 self.fail(
                     (*path, "governance", "review_cycles", i, "every_months"),
                     f"a cycle counted from a year ({cycle.starts}) must run in whole years (12, 24, ...); "

@@ -15,6 +15,7 @@ import attrs
 
 from engagekit.model.action_plan import ActionPlan, Commitment, Indicator
 from engagekit.model.bodies import Body, Partner
+from engagekit.model.certainty import Qualified
 from engagekit.model.engagement import AbcdApproach, EngagementMethod
 from engagekit.model.governance import Governance, RuleSpec
 from engagekit.model.places import Area, Cluster, Community, Hub, Phase
@@ -41,7 +42,7 @@ class ImpactLevel(enum.Enum):
 
 
 @attrs.frozen
-class KeyDate:
+class KeyDate(Qualified):
     """A dated event in a programme's life: an approval, a consultation window, a conference."""
 
     id: str
@@ -57,7 +58,7 @@ class KeyDate:
 
 
 @attrs.frozen
-class Objective:
+class Objective(Qualified):
     """A corporate promise, priority or objective the programme contributes to."""
 
     id: str
@@ -70,7 +71,7 @@ class Objective:
 
 
 @attrs.frozen
-class Statement:
+class Statement(Qualified):
     """Something a document states that has no field of its own: a vision, barriers, benefits.
 
     ``kind`` groups statements in reports (``vision``, ``barrier``, ``benefit``, ...).
@@ -85,7 +86,7 @@ class Statement:
 
 
 @attrs.frozen
-class LinkedDocument:
+class LinkedDocument(Qualified):
     """Another policy or strategy the programme links to, named as the document names it."""
 
     title: str
@@ -94,7 +95,7 @@ class LinkedDocument:
 
 
 @attrs.frozen
-class Initiative:
+class Initiative(Qualified):
     """A named programme, project or pilot (the Local Delivery Pilot, Community@67, ...)."""
 
     id: str
@@ -108,7 +109,7 @@ class Initiative:
 
 
 @attrs.frozen
-class Offer:
+class Offer(Qualified):
     """A package of engagement offered across an area or through clusters (a core or local offer)."""
 
     id: str
@@ -120,7 +121,7 @@ class Offer:
 
 
 @attrs.frozen
-class Funding:
+class Funding(Qualified):
     """Money allocated to the programme, in whole pounds, and where it comes from."""
 
     id: str
@@ -133,7 +134,7 @@ class Funding:
 
 
 @attrs.frozen
-class ImpactAssessment:
+class ImpactAssessment(Qualified):
     """An equality or service impact assessment (EqIA, CEIA, SIA) and its review date."""
 
     id: str
@@ -151,7 +152,7 @@ class ImpactAssessment:
 
 
 @attrs.frozen
-class LegalBasis:
+class LegalBasis(Qualified):
     """A law, duty or doctrine the programme must meet (the Gunning principles, the Equality Act)."""
 
     id: str
@@ -162,7 +163,7 @@ class LegalBasis:
 
 
 @attrs.frozen
-class Programme:
+class Programme(Qualified):
     """A policy, strategy or framework: what the council committed to, and how it will report."""
 
     id: str
@@ -192,7 +193,7 @@ class Programme:
 
 
 @attrs.frozen
-class Council:
+class Council(Qualified):
     """A local authority's whole model. Building one checks every invariant.
 
     Raises :class:`engagekit.model.checks.CouncilInvalid` listing each broken invariant

@@ -12,6 +12,7 @@ import enum
 
 import attrs
 
+from engagekit.model.certainty import Qualified
 from engagekit.model.sources import Source
 
 
@@ -70,7 +71,7 @@ class AssetKind(enum.Enum):
 
 
 @attrs.frozen
-class EngagementMethod:
+class EngagementMethod(Qualified):
     """A tool, channel or mechanism for engaging people, with the IAP2 levels it reaches."""
 
     id: str
@@ -83,7 +84,7 @@ class EngagementMethod:
 
 
 @attrs.frozen
-class AbcdWording:
+class AbcdWording(Qualified):
     """How a council words one of the three ABCD questions."""
 
     question: AbcdQuestion
@@ -92,7 +93,7 @@ class AbcdWording:
 
 
 @attrs.frozen
-class AbcdExample:
+class AbcdExample(Qualified):
     """A worked example answering the three questions for one activity."""
 
     name: str
@@ -101,7 +102,7 @@ class AbcdExample:
 
 
 @attrs.frozen
-class AbcdApproach:
+class AbcdApproach(Qualified):
     """A council's Asset-Based Community Development approach."""
 
     questions: list[AbcdWording] = attrs.field(factory=list)

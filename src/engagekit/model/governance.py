@@ -10,29 +10,36 @@ import enum
 
 import attrs
 
+from engagekit.model.bodies import MonthWindow
+from engagekit.model.certainty import Qualified
+from engagekit.model.local import ForEach
 from engagekit.model.places import AreaKind
 from engagekit.model.sources import PartialDate, Source
 
 
 @attrs.frozen
-class ReviewCycle:
+class ReviewCycle(Qualified):
     """A review that recurs every ``every_months`` months from ``starts``.
 
     ``starts`` is ``None`` when the date the cycle counts from is not known (for example a
-    strategy not yet adopted); the rule then says so instead of guessing.
+    strategy not yet adopted); the rule then says so instead of guessing. ``every_months`` is
+    ``None`` for a review with no fixed interval ("to be tested, reviewed and revised over
+    time"): it is shown, and reviews can be recorded against it, but it is never judged.
+    ``for_each`` makes one cycle per place (each network reviews its own plan).
     """
 
     id: str
     subject: str
-    every_months: int = attrs.field(validator=attrs.validators.ge(1))
+    every_months: int | None = attrs.field(validator=attrs.validators.optional(attrs.validators.ge(1)))
     starts: PartialDate | None = None
     approved_by: str | None = None
     note: str | None = None
+    for_each: ForEach | None = None
     source: Source | None = None
 
 
 @attrs.frozen
-class ReviewDate:
+class ReviewDate(Qualified):
     """A one-off review due by a date ("Strategy Review Date: March 2022")."""
 
     id: str
@@ -42,23 +49,44 @@ class ReviewDate:
 
 
 @attrs.frozen
-class ReportDue:
-    """A report owed to a body: by a date, or a number of months after the programme's adoption."""
+class ReportDue(Qualified):
+    """A report owed to a body: by a date, some months after adoption or after another date, or untimed.
+
+    ``months_after`` counts from ``after`` (a meeting's date, say, described by ``after_what``)
+    where the documents date the report from something other than an adoption they do not
+    record. A report with none of ``due``, ``months_after_adoption`` and ``months_after`` has no
+    date ("future reports focusing on ..."): it is shown, reports can be recorded against it,
+    and it is never judged. ``for_each`` makes one report per place (a report per cluster).
+    """
 
     id: str
     title: str
     to: str | None = None
-    months_after_adoption: int | None = None
+    months_after_adoption: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.ge(1))
+    )
     due: PartialDate | None = None
+    months_after: int | None = attrs.field(default=None, validator=attrs.validators.optional(attrs.validators.ge(1)))
+    after: PartialDate | None = None
+    after_what: str | None = None
+    for_each: ForEach | None = None
     source: Source | None = None
 
     def __attrs_post_init__(self) -> None:
-        if (self.months_after_adoption is None) == (self.due is None):
-            raise ValueError("give exactly one of 'months_after_adoption' and 'due'")
+        given = [self.months_after_adoption, self.due, self.months_after]
+        if sum(value is not None for value in given) > 1:
+            raise ValueError("give at most one of 'due', 'months_after_adoption' and 'months_after'")
+        if (self.months_after is None) != (self.after is None):
+            raise ValueError("'months_after' and 'after' go together: how many months after which date")
+
+    @property
+    def timed(self) -> bool:
+        """False for a report the documents give no date for (it is shown, never judged)."""
+        return self.due is not None or self.months_after_adoption is not None or self.months_after is not None
 
 
 @attrs.frozen
-class Delegation:
+class Delegation(Qualified):
     """A decision delegated to an officer, perhaps in consultation with someone."""
 
     id: str
@@ -69,7 +97,7 @@ class Delegation:
 
 
 @attrs.frozen
-class Governance:
+class Governance(Qualified):
     """Who monitors delivery, who approves revisions, and what is reviewed and reported when.
 
     ``update_interval_days`` is how often each action should be updated (an action not updated
@@ -102,7 +130,7 @@ class CoverageTarget(enum.Enum):
 
 
 @attrs.frozen
-class CoverageRule:
+class CoverageRule(Qualified):
     """Every area of a kind (say, every town) must have something (say, an open hub) by a date."""
 
     id: str
@@ -114,7 +142,7 @@ class CoverageRule:
 
 
 @attrs.frozen
-class PhaseOrderRule:
+class PhaseOrderRule(Qualified):
     """Clusters in an earlier phase must start before clusters in a later one."""
 
     id: str
@@ -122,11 +150,28 @@ class PhaseOrderRule:
     source: Source | None = None
 
 
-RuleSpec = CoverageRule | PhaseOrderRule
+@attrs.frozen
+class LocalPlanRule(Qualified):
+    """Each instance of a body (each area network, say) agrees its local priorities every year.
+
+    Judged per instance, for the calendar year of the report's date: green once priorities
+    for the year are recorded as agreed, red once ``window`` (or the year) has passed without.
+    An instance's ``starts`` defers its first year.
+    """
+
+    id: str
+    title: str
+    body: str
+    window: MonthWindow | None = None
+    source: Source | None = None
+
+
+RuleSpec = CoverageRule | PhaseOrderRule | LocalPlanRule
 """A reporting rule configured in a definition file (besides those governance implies)."""
 
-RULE_KINDS: dict[str, type[CoverageRule] | type[PhaseOrderRule]] = {
+RULE_KINDS: dict[str, type[CoverageRule] | type[PhaseOrderRule] | type[LocalPlanRule]] = {
     "coverage": CoverageRule,
     "phase-order": PhaseOrderRule,
+    "local-plan": LocalPlanRule,
 }
 """The ``kind`` written in a definition file for each configurable rule."""

@@ -10,6 +10,7 @@ import enum
 
 import attrs
 
+from engagekit.model.certainty import Qualified
 from engagekit.model.sources import PartialDate, Source
 
 
@@ -49,7 +50,7 @@ class HubStatus(enum.Enum):
 
 
 @attrs.frozen
-class Area:
+class Area(Qualified):
     """A place: the borough, a town, a ward, a parish, a neighbourhood or a locality."""
 
     id: str
@@ -64,7 +65,7 @@ class Area:
 
 
 @attrs.frozen
-class Phase:
+class Phase(Qualified):
     """An ordered stage in rolling out engagement across clusters.
 
     ``clusters`` is ``None`` when the documents do not yet say which clusters the phase has.
@@ -81,7 +82,7 @@ class Phase:
 
 
 @attrs.frozen
-class Cluster:
+class Cluster(Qualified):
     """A named grouping of areas or localities used for engagement.
 
     ``wards`` is ``None`` when the documents do not say which wards fall in the cluster.
@@ -99,7 +100,7 @@ class Cluster:
 
 
 @attrs.frozen
-class Community:
+class Community(Qualified):
     """A community of place, interest, identity or shared values."""
 
     id: str
@@ -112,7 +113,7 @@ class Community:
 
 
 @attrs.frozen
-class Hub:
+class Hub(Qualified):
     """A community hub, or several hubs the documents do not tell apart (``count``).
 
     ``areas`` is ``None`` when where the hub will be is not yet known; ``venue_kinds`` lists

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import enum
 import re
 
 import attrs
@@ -124,9 +125,23 @@ class Period:
         return f"{start} – {end}"
 
 
+class DocumentRole(enum.Enum):
+    """Whose document it is: the council's own (primary) or someone else's (secondary)."""
+
+    PRIMARY = "primary"
+    """The council's own: a strategy, a committee report, a policy it published."""
+    SECONDARY = "secondary"
+    """Someone else's: a national dataset, case law, a partner's or a researcher's document."""
+
+
 @attrs.frozen
 class Document:
-    """A public document facts are taken from: a strategy, a committee report, a policy."""
+    """A public document facts are taken from: a strategy, a committee report, a policy.
+
+    ``role`` says whether it is the council's own (primary) or another's (secondary); ``url``
+    is its public address, and ``note`` anything a reader should know about it (that the text
+    held is a draft, say). Reports show all three.
+    """
 
     id: str
     title: str
@@ -135,6 +150,7 @@ class Document:
     kind: str | None = None
     url: str | None = None
     note: str | None = None
+    role: DocumentRole | None = None
 
 
 @attrs.frozen
