@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 
 from engagekit.rules import EvidenceItem
-from engagekit.rules.context import ConsultationEvidence, EventCount
+from engagekit.rules.context import ConsultationEvidence, EventCount, LocalActionEvidence, RecordedInstance
 
 
 @dataclasses.dataclass
@@ -21,6 +21,9 @@ class FakeEvidence:
     readings: dict[str, list[EvidenceItem]] = dataclasses.field(default_factory=dict)
     recorded_consultations: list[ConsultationEvidence] = dataclasses.field(default_factory=list)
     recorded_event_counts: list[EventCount] = dataclasses.field(default_factory=list)
+    registered: dict[str, list[RecordedInstance]] = dataclasses.field(default_factory=dict)
+    priorities: dict[tuple[str, int], list[EvidenceItem]] = dataclasses.field(default_factory=dict)
+    agreed_actions: list[LocalActionEvidence] = dataclasses.field(default_factory=list)
 
     def reviews(self, obligation_id: str, until: dt.date) -> list[EvidenceItem]:
         return [item for item in self.recorded_reviews.get(obligation_id, []) if item.date <= until]
@@ -57,3 +60,16 @@ class FakeEvidence:
     def event_counts(self, start: dt.date, end: dt.date) -> list[EventCount]:
         first, last = start.isoformat()[:7], end.isoformat()[:7]
         return [item for item in self.recorded_event_counts if first <= item.month <= last]
+
+    def recorded_instances(self, body_id: str, until: dt.date) -> list[RecordedInstance]:
+        return [
+            item
+            for item in self.registered.get(body_id, [])
+            if item.started <= until and (item.ended is None or item.ended >= until)
+        ]
+
+    def local_priorities(self, holder_id: str, year: int, until: dt.date) -> list[EvidenceItem]:
+        return [item for item in self.priorities.get((holder_id, year), []) if item.date <= until]
+
+    def local_actions(self, until: dt.date) -> list[LocalActionEvidence]:
+        return [item for item in self.agreed_actions if item.agreed <= until]

@@ -134,7 +134,8 @@ BROKEN = [
         ),
         [
             "{file}:16: programme.action_plan.pillars[0].outcomes[0].actions[0].colour: unknown key 'colour' "
-            f"(allowed here: id, text, owner, partners, due, review_point, serves, level, abcd, note, source, {QUALIFIER_KEYS})"
+            "(allowed here: id, text, owner, partners, due, review_point, serves, level, abcd, note, source, "
+            f"{QUALIFIER_KEYS})"
         ],
         id="unknown-action-key",
     ),

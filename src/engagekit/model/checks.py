@@ -267,9 +267,8 @@ class _Checker:
                 self.refer((*path, "rules", i, "body"), rule.body, bodies, "body")
                 body = next((b for b in self.council.bodies if b.id == rule.body), None)
                 if body is not None and not body.local_plans:
-                    self.fail(
-                        (*path, "rules", i, "body"), f"body {body.id!r} does not keep local plans (local_plans: true)"
-                    )
+                    message = f"body {body.id!r} does not keep local plans (give it 'local_plans: true')"
+                    self.fail((*path, "rules", i, "body"), message)
             if rule.id in rule_ids:
                 self.fail((*path, "rules", i, "id"), f"duplicate rule id {rule.id!r}")
             rule_ids.add(rule.id)

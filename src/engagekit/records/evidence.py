@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from engagekit.records import schema
+from engagekit.records.kinds import split_items
 from engagekit.records.store import _not_superseded, utc
-from engagekit.rules.context import ConsultationEvidence, EventCount
+from engagekit.rules.context import ConsultationEvidence, EventCount, LocalActionEvidence, RecordedInstance
 from engagekit.rules.findings import EvidenceItem
 
 if TYPE_CHECKING:
@@ -72,7 +73,9 @@ class StoreEvidence:
         items = []
         for row in self._rows(query):
             kind = "agm" if row["agm"] else ("public" if row["public"] else "private")
-            items.append(EvidenceItem(row["date"], kind, row["title"] or f"{kind} meeting", f"event #{row['id']}"))
+            considered = tuple(split_items(row["considered"]))
+            title = row["title"] or f"{kind} meeting"
+            items.append(EvidenceItem(row["date"], kind, title, f"event #{row['id']}", considered=considered))
         return items
 
     def meeting_counts(self, body_id: str, start: dt.date, end: dt.date) -> dict[str, int]:
@@ -177,6 +180,69 @@ class StoreEvidence:
         )
         return [
             EventCount(row["month"], row["cluster_id"], row["area_id"], row["level"], row["n"])
+            for row in self._rows(query)
+        ]
+
+    def recorded_instances(self, body_id: str, until: dt.date) -> list[RecordedInstance]:
+        """Current registrations (corrections honoured) made by ``until`` and not ended before it."""
+        table = schema.instances
+        query = (
+            sa.select(table)
+            .where(*self._current(table), table.c.body_id == body_id, table.c.date <= until)
+            .order_by(table.c.date, table.c.id)
+        )
+        found: dict[str, RecordedInstance] = {}
+        for row in self._rows(query):
+            if row["end_date"] is not None and row["end_date"] < until:
+                continue
+            local = row["instance"]
+            found.setdefault(
+                local,
+                RecordedInstance(
+                    id=f"{body_id}.{local}",
+                    local_id=local,
+                    name=row["name"],
+                    started=row["date"],
+                    area_id=row["area_id"],
+                    cluster_id=row["cluster_id"],
+                    ended=row["end_date"],
+                    ref=f"instance #{row['id']}",
+                ),
+            )
+        return list(found.values())
+
+    def local_priorities(self, holder_id: str, year: int, until: dt.date) -> list[EvidenceItem]:
+        table = schema.local_priorities
+        holder = sa.func.coalesce(table.c.body_id, table.c.area_id, table.c.cluster_id)
+        query = (
+            sa.select(table)
+            .where(*self._current(table), holder == holder_id, table.c.year == year, table.c.date <= until)
+            .order_by(table.c.date, table.c.id)
+        )
+        return [
+            EvidenceItem(
+                row["date"],
+                "priority",
+                row["title"] + (f" (agreed by {row['agreed_by']})" if row["agreed_by"] else ""),
+                f"local priority #{row['id']}",
+            )
+            for row in self._rows(query)
+        ]
+
+    def local_actions(self, until: dt.date) -> list[LocalActionEvidence]:
+        table = schema.local_actions
+        query = sa.select(table).where(*self._current(table), table.c.date <= until).order_by(table.c.date, table.c.id)
+        return [
+            LocalActionEvidence(
+                id=row["action_id"],
+                holder=row["body_id"] or row["area_id"] or row["cluster_id"],
+                title=row["title"],
+                agreed=row["date"],
+                owner=row["owner"],
+                due=row["due_date"],
+                priority=row["priority"],
+                ref=f"local action #{row['id']}",
+            )
             for row in self._rows(query)
         ]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 
 import attrs
 
@@ -22,6 +23,9 @@ class RecordKind(enum.Enum):
     INDICATOR_READING = "indicator-reading"
     EVENT = "event"
     REVIEW = "review"
+    INSTANCE = "instance"
+    LOCAL_PRIORITY = "local-priority"
+    LOCAL_ACTION = "local-action"
 
 
 class ActionStatus(enum.Enum):
@@ -112,6 +116,7 @@ class EngagementEvent(_Record):
     formative: str | None = None
     reasons: str | None = None
     responses: str | None = None
+    considered: str | None = None
 
     kind = RecordKind.EVENT
 
@@ -120,6 +125,10 @@ class EngagementEvent(_Record):
             raise ValueError(f"it ends ({self.end_date}) before it starts ({self.date})")
         if self.attendance is not None and self.attendance < 0:
             raise ValueError("attendance cannot be negative")
+
+    def considered_items(self) -> list[str]:
+        """What the meeting considered (``annual report; accounts``), one item each."""
+        return split_items(self.considered)
 
 
 @attrs.frozen(kw_only=True)
@@ -133,10 +142,126 @@ class ReviewRecord(_Record):
     kind = RecordKind.REVIEW
 
 
-Record = ActionUpdate | IndicatorReading | EngagementEvent | ReviewRecord
-RECORD_CLASSES: dict[RecordKind, type[ActionUpdate | IndicatorReading | EngagementEvent | ReviewRecord]] = {
+@attrs.frozen(kw_only=True)
+class InstanceRecord(_Record):
+    """An officer registers one instance of a body declared ``for_each: recorded`` (a forum).
+
+    ``body_id`` is the declared body; ``instance`` the instance's own short id, so its full id
+    is ``<body_id>.<instance>``. ``date`` is when it started (or was first known); ``end_date``
+    when it stopped. A correction (``supersedes``) renames or moves it, keeping its history.
+    """
+
+    body_id: str
+    instance: str = attrs.field()
+    name: str
+    area_id: str | None = None
+    cluster_id: str | None = None
+    end_date: dt.date | None = None
+
+    kind = RecordKind.INSTANCE
+
+    @instance.validator
+    def _slug(self, _: attrs.Attribute[str], value: str) -> None:
+        if not _SLUG.fullmatch(value):
+            raise ValueError(f"{value!r} is not a short id (lower-case letters, digits and '-')")
+
+    def __attrs_post_init__(self) -> None:
+        if self.end_date is not None and self.end_date < self.date:
+            raise ValueError(f"it ends ({self.end_date}) before it starts ({self.date})")
+
+    @property
+    def full_id(self) -> str:
+        """``community-forums.stanford``: the id its meetings and findings use."""
+        return f"{self.body_id}.{self.instance}"
+
+
+@attrs.frozen(kw_only=True)
+class LocalPriority(_Record):
+    """A priority a place's body (or the place itself) agreed for a year, on ``date``.
+
+    The holder is ``body_id`` (a body or one of its instances) or a place (``area_id`` or
+    ``cluster_id``); ``year`` is the plan year it is for.
+    """
+
+    body_id: str | None = None
+    area_id: str | None = None
+    cluster_id: str | None = None
+    year: int = attrs.field(validator=[attrs.validators.ge(1900), attrs.validators.le(2999)])
+    title: str
+    agreed_by: str | None = None
+
+    kind = RecordKind.LOCAL_PRIORITY
+
+    def __attrs_post_init__(self) -> None:
+        _one_holder(self.body_id, self.area_id, self.cluster_id)
+
+    @property
+    def holder(self) -> str:
+        return _holder(self.body_id, self.area_id, self.cluster_id)
+
+
+@attrs.frozen(kw_only=True)
+class LocalAction(_Record):
+    """An action a place's body (or the place) agreed on ``date``; it takes updates like any action.
+
+    ``action_id`` must not be an id of the council-wide action plan; ``priority`` is the title
+    of the local priority it serves, if any.
+    """
+
+    action_id: str = attrs.field()
+    body_id: str | None = None
+    area_id: str | None = None
+    cluster_id: str | None = None
+    title: str
+    owner: str | None = None
+    due_date: dt.date | None = None
+    priority: str | None = None
+    year: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional([attrs.validators.ge(1900), attrs.validators.le(2999)])
+    )
+    agreed_by: str | None = None
+
+    kind = RecordKind.LOCAL_ACTION
+
+    @action_id.validator
+    def _slug(self, _: attrs.Attribute[str], value: str) -> None:
+        if not _SLUG.fullmatch(value):
+            raise ValueError(f"{value!r} is not a short id (lower-case letters, digits, '-' and '.')")
+
+    def __attrs_post_init__(self) -> None:
+        _one_holder(self.body_id, self.area_id, self.cluster_id)
+
+    @property
+    def holder(self) -> str:
+        return _holder(self.body_id, self.area_id, self.cluster_id)
+
+
+_SLUG = re.compile(r"[a-z0-9][a-z0-9.-]{0,99}")
+
+
+def _one_holder(body_id: str | None, area_id: str | None, cluster_id: str | None) -> None:
+    if not (body_id or area_id or cluster_id):
+        raise ValueError("say whose it is: a body, an area or a cluster")
+
+
+def _holder(body_id: str | None, area_id: str | None, cluster_id: str | None) -> str:
+    holder = body_id or area_id or cluster_id
+    assert holder is not None
+    return holder
+
+
+def split_items(text: str | None) -> list[str]:
+    """``"annual report; accounts"`` → ``["annual report", "accounts"]``."""
+    return [item.strip() for item in (text or "").split(";") if item.strip()]
+
+
+Record = ActionUpdate | IndicatorReading | EngagementEvent | ReviewRecord | InstanceRecord | LocalPriority | LocalAction
+RECORD_CLASSES: dict[RecordKind, type[_Record]] = {
     RecordKind.ACTION_UPDATE: ActionUpdate,
     RecordKind.INDICATOR_READING: IndicatorReading,
     RecordKind.EVENT: EngagementEvent,
     RecordKind.REVIEW: ReviewRecord,
+    RecordKind.INSTANCE: InstanceRecord,
+    RecordKind.LOCAL_PRIORITY: LocalPriority,
+    RecordKind.LOCAL_ACTION: LocalAction,
 }

@@ -21,6 +21,9 @@ from engagekit.records.kinds import (
     EngagementEvent,
     EventKind,
     IndicatorReading,
+    InstanceRecord,
+    LocalAction,
+    LocalPriority,
     Record,
     RecordKind,
     ReviewKind,
@@ -46,11 +49,26 @@ KIND_COLUMNS: dict[RecordKind, list[str]] = {
         "formative",
         "reasons",
         "responses",
+        "considered",
     ],
     RecordKind.REVIEW: ["obligation", "review", "approved_by"],
+    RecordKind.INSTANCE: ["body", "instance", "name", "area", "cluster", "end_date"],
+    RecordKind.LOCAL_PRIORITY: ["body", "area", "cluster", "year", "title", "agreed_by"],
+    RecordKind.LOCAL_ACTION: [
+        "action",
+        "body",
+        "area",
+        "cluster",
+        "title",
+        "owner",
+        "due",
+        "priority",
+        "year",
+        "agreed_by",
+    ],
 }
-ALL_COLUMNS = COMMON_COLUMNS + [column for columns in KIND_COLUMNS.values() for column in columns]
-"""Every column, in the order exports write them."""
+ALL_COLUMNS = list(dict.fromkeys(COMMON_COLUMNS + [column for columns in KIND_COLUMNS.values() for column in columns]))
+"""Every column, in the order exports write them (a column several kinds share appears once)."""
 
 
 @attrs.frozen
@@ -190,11 +208,40 @@ _FIELDS: dict[RecordKind, dict[str, tuple[str, Callable[[Any], Any]]]] = {
         "formative": ("formative", _text),
         "reasons": ("reasons", _text),
         "responses": ("responses", _text),
+        "considered": ("considered", _text),
     },
     RecordKind.REVIEW: {
         "obligation": ("obligation_id", _text),
         "review": ("review_kind", enum_parser(ReviewKind)),
         "approved_by": ("approved_by", _text),
+    },
+    RecordKind.INSTANCE: {
+        "body": ("body_id", _text),
+        "instance": ("instance", _text),
+        "name": ("name", _text),
+        "area": ("area_id", _text),
+        "cluster": ("cluster_id", _text),
+        "end_date": ("end_date", parse_date),
+    },
+    RecordKind.LOCAL_PRIORITY: {
+        "body": ("body_id", _text),
+        "area": ("area_id", _text),
+        "cluster": ("cluster_id", _text),
+        "year": ("year", parse_int),
+        "title": ("title", _text),
+        "agreed_by": ("agreed_by", _text),
+    },
+    RecordKind.LOCAL_ACTION: {
+        "action": ("action_id", _text),
+        "body": ("body_id", _text),
+        "area": ("area_id", _text),
+        "cluster": ("cluster_id", _text),
+        "title": ("title", _text),
+        "owner": ("owner", _text),
+        "due": ("due_date", parse_date),
+        "priority": ("priority", _text),
+        "year": ("year", parse_int),
+        "agreed_by": ("agreed_by", _text),
     },
 }
 _REQUIRED: dict[RecordKind, tuple[str, ...]] = {
@@ -202,12 +249,18 @@ _REQUIRED: dict[RecordKind, tuple[str, ...]] = {
     RecordKind.INDICATOR_READING: ("indicator", "value"),
     RecordKind.EVENT: ("event",),
     RecordKind.REVIEW: ("obligation",),
+    RecordKind.INSTANCE: ("body", "instance", "name"),
+    RecordKind.LOCAL_PRIORITY: ("year", "title"),
+    RecordKind.LOCAL_ACTION: ("action", "title"),
 }
 _CLASSES: dict[RecordKind, Callable[..., Record]] = {
     RecordKind.ACTION_UPDATE: ActionUpdate,
     RecordKind.INDICATOR_READING: IndicatorReading,
     RecordKind.EVENT: EngagementEvent,
     RecordKind.REVIEW: ReviewRecord,
+    RecordKind.INSTANCE: InstanceRecord,
+    RecordKind.LOCAL_PRIORITY: LocalPriority,
+    RecordKind.LOCAL_ACTION: LocalAction,
 }
 _parse_kind = enum_parser(RecordKind)
 

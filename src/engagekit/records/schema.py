@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-HEAD = "0002"
+HEAD = "0003"
 """The newest migration; opening a store at this version needs no migration machinery."""
 
 metadata = sa.MetaData()
@@ -76,6 +76,7 @@ events = _common(
     sa.Column("formative", sa.Text),
     sa.Column("reasons", sa.Text),
     sa.Column("responses", sa.Text),
+    sa.Column("considered", sa.Text),
     indexes=(
         sa.Index("ix_events_council_date", "council_id", "date"),
         sa.Index("ix_events_body", "council_id", "body_id", "date"),
@@ -98,9 +99,49 @@ reviews = _common(
     indexes=(sa.Index("ix_reviews_obligation", "council_id", "obligation_id", "date"),),
 )
 
+instances = _common(
+    "instances",
+    sa.Column("body_id", sa.String(100), nullable=False),
+    sa.Column("instance", sa.String(100), nullable=False),
+    sa.Column("name", sa.String(500), nullable=False),
+    sa.Column("area_id", sa.String(100)),
+    sa.Column("cluster_id", sa.String(100)),
+    sa.Column("end_date", sa.Date),
+    indexes=(sa.Index("ix_instances_body", "council_id", "body_id", "instance"),),
+)
+
+local_priorities = _common(
+    "local_priorities",
+    sa.Column("body_id", sa.String(100)),
+    sa.Column("area_id", sa.String(100)),
+    sa.Column("cluster_id", sa.String(100)),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("title", sa.String(1000), nullable=False),
+    sa.Column("agreed_by", sa.String(200)),
+    indexes=(sa.Index("ix_local_priorities_year", "council_id", "year"),),
+)
+
+local_actions = _common(
+    "local_actions",
+    sa.Column("action_id", sa.String(100), nullable=False),
+    sa.Column("body_id", sa.String(100)),
+    sa.Column("area_id", sa.String(100)),
+    sa.Column("cluster_id", sa.String(100)),
+    sa.Column("title", sa.String(1000), nullable=False),
+    sa.Column("owner", sa.String(200)),
+    sa.Column("due_date", sa.Date),
+    sa.Column("priority", sa.String(1000)),
+    sa.Column("year", sa.Integer),
+    sa.Column("agreed_by", sa.String(200)),
+    indexes=(sa.Index("ix_local_actions_action", "council_id", "action_id"),),
+)
+
 RECORD_TABLES = {
     "action-update": action_updates,
     "indicator-reading": indicator_readings,
     "event": events,
     "review": reviews,
+    "instance": instances,
+    "local-priority": local_priorities,
+    "local-action": local_actions,
 }

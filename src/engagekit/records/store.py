@@ -23,15 +23,13 @@ from engagekit.records import schema
 from engagekit.records.checks import Vocabulary
 from engagekit.records.fast import CsvTable, RowCompiler
 from engagekit.records.kinds import (
+    RECORD_CLASSES,
     ActionStatus,
     ActionUpdate,
-    EngagementEvent,
     EventKind,
-    IndicatorReading,
     Record,
     RecordKind,
     ReviewKind,
-    ReviewRecord,
 )
 from engagekit.records.rows import RowProblem, SourceRow, parse_row
 
@@ -182,8 +180,10 @@ class RecordStore:
             revision = current_revision(connection)
             counts: dict[str, int] = {}
             if revision is not None:
+                present = set(sa.inspect(connection).get_table_names())  # an old revision lacks later kinds
                 for kind, table in schema.RECORD_TABLES.items():
-                    counts[kind] = connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+                    if table.name in present:
+                        counts[kind] = connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
         return StoreStatus(redact(self.url), revision, head_revision(), counts)
 
     # -- writing --------------------------------------------------------------------------
@@ -540,13 +540,7 @@ _ENUMS: dict[str, type[enum.Enum]] = {
 def _record(kind: RecordKind, row: Mapping[str, Any]) -> Record:
     from engagekit.model.engagement import ParticipationLevel
 
-    classes: dict[RecordKind, Any] = {
-        RecordKind.ACTION_UPDATE: ActionUpdate,
-        RecordKind.INDICATOR_READING: IndicatorReading,
-        RecordKind.EVENT: EngagementEvent,
-        RecordKind.REVIEW: ReviewRecord,
-    }
-    cls = classes[kind]
+    cls: Any = RECORD_CLASSES[kind]
     fields: dict[str, Any] = {}
     for field in attrs.fields(cls):
         value = row.get(field.name)

@@ -14,17 +14,12 @@ from typing import TypeVar
 import attrs
 
 from engagekit.model.council import Council
-from engagekit.model.governance import CoverageRule, PhaseOrderRule, ReportDue
+from engagekit.model.governance import CoverageRule, LocalPlanRule, PhaseOrderRule
 from engagekit.model.sources import Source
 from engagekit.rules.context import Evidence, NoEvidence, RuleContext
 from engagekit.rules.findings import EvidenceItem, Finding, Status
-from engagekit.rules.obligations import (
-    judge_deadline,
-    quota_finding,
-    report_due_finding,
-    review_cycle_finding,
-    review_date_finding,
-)
+from engagekit.rules.local import cycle_findings, local_plan_findings, quota_findings, report_findings
+from engagekit.rules.obligations import judge_deadline, review_date_finding
 from engagekit.rules.places import coverage_finding, phase_order_finding
 from engagekit.rules.progress import (
     GUNNING_RULE,
@@ -72,15 +67,18 @@ def definition_rules(council: Council) -> list[Rule]:
     programme = council.programme
     governance = programme.governance
     rules: list[Rule] = []
+    # Obligations with no fixed interval or date are shown in reports but never judged.
     for cycle in governance.review_cycles:
-        rules.append(Rule(cycle.id, cycle.subject, _one(review_cycle_finding, cycle), cycle.source))
+        if cycle.every_months is not None:
+            rules.append(Rule(cycle.id, cycle.subject, _each(cycle_findings, cycle), cycle.source))
     for review in governance.review_dates:
         rules.append(Rule(review.id, review.subject, _one(review_date_finding, review), review.source))
     for report in governance.reports_due:
-        rules.append(Rule(report.id, report.title, _one(_report_due, report), report.source))
+        if report.timed:
+            rules.append(Rule(report.id, report.title, _each(report_findings, report), report.source))
     for body in council.bodies:
         if body.quota is not None:
-            rules.append(Rule(f"{body.id}-meeting-quota", body.name, _one(quota_finding, body), body.source))
+            rules.append(Rule(f"{body.id}-meeting-quota", body.name, _each(quota_findings, body), body.source))
     if governance.update_interval_days is not None:
         rules.append(Rule(STALE_RULE, "Actions kept up to date", staleness_findings, governance.source))
     if programme.indicators:
@@ -91,6 +89,8 @@ def definition_rules(council: Council) -> list[Rule]:
             rules.append(Rule(spec.id, spec.title, _one(coverage_finding, spec), spec.source))
         elif isinstance(spec, PhaseOrderRule):
             rules.append(Rule(spec.id, spec.title, _one(phase_order_finding, spec), spec.source))
+        elif isinstance(spec, LocalPlanRule):
+            rules.append(Rule(spec.id, spec.title, _each(local_plan_findings, spec), spec.source))
     return rules
 
 
@@ -99,8 +99,9 @@ def _one(judge: Callable[[RuleContext, T], Finding], item: T) -> Callable[[RuleC
     return lambda context: [judge(context, item)]
 
 
-def _report_due(context: RuleContext, report: ReportDue) -> Finding:
-    return report_due_finding(context, report, context.council.programme.adopted)
+def _each(judge: Callable[[RuleContext, T], list[Finding]], item: T) -> Callable[[RuleContext], list[Finding]]:
+    """A rule check that judges one definition item for each place it is made for."""
+    return lambda context: judge(context, item)
 
 
 def evaluate(

@@ -40,6 +40,34 @@ class EventCount:
     count: int
 
 
+@attrs.frozen
+class RecordedInstance:
+    """An instance of a body that officers registered in the records store (a forum)."""
+
+    id: str
+    local_id: str
+    name: str
+    started: dt.date
+    area_id: str | None = None
+    cluster_id: str | None = None
+    ended: dt.date | None = None
+    ref: str | None = None
+
+
+@attrs.frozen
+class LocalActionEvidence:
+    """A local action a place's body agreed, as recorded."""
+
+    id: str
+    holder: str
+    title: str
+    agreed: dt.date
+    owner: str | None = None
+    due: dt.date | None = None
+    priority: str | None = None
+    ref: str | None = None
+
+
 class Evidence(Protocol):
     """The records a rule can ask about, each up to and including a date."""
 
@@ -79,6 +107,18 @@ class Evidence(Protocol):
         """Engagement events between the dates, counted by month (``YYYY-MM``), cluster, area and level."""
         ...
 
+    def recorded_instances(self, body_id: str, until: dt.date) -> list[RecordedInstance]:
+        """Instances of a body registered by ``until`` and not ended before it, in the order registered."""
+        ...
+
+    def local_priorities(self, holder_id: str, year: int, until: dt.date) -> list[EvidenceItem]:
+        """Priorities a body instance or place agreed for ``year``, recorded as agreed by ``until``."""
+        ...
+
+    def local_actions(self, until: dt.date) -> list[LocalActionEvidence]:
+        """Every local action agreed by ``until``, oldest first."""
+        ...
+
 
 class NoEvidence:
     """Evidence for a council that has recorded nothing yet."""
@@ -108,6 +148,15 @@ class NoEvidence:
         return []
 
     def event_counts(self, start: dt.date, end: dt.date) -> list[EventCount]:
+        return []
+
+    def recorded_instances(self, body_id: str, until: dt.date) -> list[RecordedInstance]:
+        return []
+
+    def local_priorities(self, holder_id: str, year: int, until: dt.date) -> list[EvidenceItem]:
+        return []
+
+    def local_actions(self, until: dt.date) -> list[LocalActionEvidence]:
         return []
 
 

@@ -47,6 +47,8 @@ class EvidenceItem:
     summary: str
     ref: str | None = None
     value: float | None = None
+    considered: tuple[str, ...] = ()
+    """What a meeting considered (an AGM's yearly report), where the record says."""
 
 
 @attrs.frozen

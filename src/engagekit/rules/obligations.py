@@ -11,11 +11,12 @@ from collections.abc import Iterator
 
 import attrs
 
-from engagekit.model.bodies import Body
+from engagekit.model.bodies import Body, MeetingQuota
 from engagekit.model.governance import ReportDue, ReviewCycle, ReviewDate
+from engagekit.model.instances import Placed, first_whole_year
 from engagekit.model.sources import PartialDate, Source, human_date
 from engagekit.rules.context import RuleContext
-from engagekit.rules.findings import Finding, Status
+from engagekit.rules.findings import EvidenceItem, Finding, Status
 
 DUE_SOON_DAYS = 60
 """An obligation due within this many days, with nothing recorded, is amber."""
@@ -69,37 +70,49 @@ def judge_deadline(
     )
 
 
-def review_cycle_finding(context: RuleContext, cycle: ReviewCycle) -> Finding:
-    """A recurring review: is the latest one that fell due recorded, and is the next one near?"""
-    title = f"{_sentence(cycle.subject)} reviewed {_every(cycle.every_months)}"
+def review_cycle_finding(
+    context: RuleContext, cycle: ReviewCycle, *, obligation_id: str | None = None, subject: str | None = None
+) -> Finding:
+    """A recurring review: is the latest one that fell due recorded, and is the next one near?
+
+    ``obligation_id`` and ``subject`` name one place's instance of a cycle declared for each
+    place (its reviews are recorded against the instance's id).
+    """
+    assert cycle.every_months is not None, "a cycle with no fixed interval is never judged"
+    every = cycle.every_months
+    rule_id = obligation_id or cycle.id
+    subject = subject or cycle.subject
+    title = f"{_sentence(subject)} reviewed {_every(every)}"
     if cycle.starts is None:
         return Finding(
             rule_id=cycle.id,
             rule_title=title,
-            subject=cycle.subject,
+            subject=subject,
+            subject_id=obligation_id,
             status=Status.GREY,
             message=(
-                f"Not yet placed: reviewed {_every(cycle.every_months)}, but the date the cycle "
+                f"Not yet placed: reviewed {_every(every)}, but the date the cycle "
                 "counts from is not known, so no review can be placed yet."
             ),
             source=cycle.source,
         )
-    dues = list(_due_dates(cycle.starts, cycle.every_months, context.as_of))
+    dues = list(_due_dates(cycle.starts, every, context.as_of))
     passed = [due for due in dues if due.latest < context.as_of]
     upcoming = dues[-1]
 
     def judge(deadline: PartialDate, window_start: dt.date, extra: str = "") -> Finding:
-        return judge_deadline(
+        found = judge_deadline(
             context,
-            rule_id=cycle.id,
+            rule_id=rule_id,
             title=title,
-            subject=cycle.subject,
+            subject=subject,
             deadline=deadline,
             window_start=window_start,
             what="review",
             source=cycle.source,
             extra=extra,
         )
+        return attrs.evolve(found, rule_id=cycle.id, subject_id=obligation_id)
 
     if not passed:
         return judge(upcoming, cycle.starts.earliest)
@@ -108,7 +121,7 @@ def review_cycle_finding(context: RuleContext, cycle: ReviewCycle) -> Finding:
     if last.status is Status.RED:
         message = f"{last.message} Next due by {upcoming.human()}."
         if len(passed) > 1:
-            missing = _missing_cycles(context, cycle, passed)
+            missing = _missing_cycles(context, cycle, passed, rule_id)
             message += f" {missing} of the {len(passed)} reviews due since {cycle.starts.human()} have no record."
         return attrs.evolve(last, message=message)
     coming = judge(upcoming, passed[-1].latest + dt.timedelta(days=1))
@@ -133,65 +146,138 @@ def review_date_finding(context: RuleContext, review: ReviewDate) -> Finding:
     )
 
 
-def report_due_finding(context: RuleContext, report: ReportDue, adopted: PartialDate | None) -> Finding:
-    """A report owed by a date, or a number of months after adoption."""
+def report_due_finding(
+    context: RuleContext,
+    report: ReportDue,
+    adopted: PartialDate | None,
+    *,
+    obligation_id: str | None = None,
+    subject: str | None = None,
+) -> Finding:
+    """A report owed by a date, some months after adoption, or some months after another date.
+
+    ``obligation_id`` and ``subject`` name one place's instance of a report declared for each place.
+    """
     if report.due is not None:
         deadline = report.due
         when = deadline.human()
+    elif report.months_after is not None:
+        assert report.after is not None
+        deadline = report.after.add_months(report.months_after)
+        when = f"{_span(report.months_after)} after {report.after_what or report.after.human()}"
     else:
         assert adopted is not None
         assert report.months_after_adoption is not None
         deadline = adopted.add_months(report.months_after_adoption)
         when = f"{_span(report.months_after_adoption)} after adoption on {adopted.human()}"
-    to = f" to {report.to}" if report.to and report.to.lower() not in report.title.lower() else ""
-    return judge_deadline(
+    subject = subject or report.title
+    to = f" to {report.to}" if report.to and report.to.lower() not in subject.lower() else ""
+    found = judge_deadline(
         context,
-        rule_id=report.id,
-        title=f"{report.title}{to}, {when}",
-        subject=report.title,
+        rule_id=obligation_id or report.id,
+        title=f"{subject}{to}, {when}",
+        subject=subject,
         deadline=deadline,
         window_start=None,
         what="report",
         source=report.source,
     )
+    return attrs.evolve(found, rule_id=report.id, subject_id=obligation_id)
 
 
-def quota_finding(context: RuleContext, body: Body) -> Finding:
-    """A body's meeting quota for the last complete calendar year."""
+def quota_finding(context: RuleContext, body: Body, placed: Placed | None = None) -> Finding:
+    """A body's (or one of its instances') meeting quota for the last complete calendar year.
+
+    Years before the quota's ``from_year``, or before the first whole year after the body or
+    instance ``starts``, are not judged. With an ``agm_window`` only an AGM in the window
+    counts; with ``agm_considers`` the AGM's record must say it considered each item.
+    """
     assert body.quota is not None
     quota = body.quota
+    target = placed.id if placed is not None else body.id
+    name = placed.label if placed is not None else body.name
     as_of = context.as_of
     year = as_of.year if (as_of.month, as_of.day) == (12, 31) else as_of.year - 1
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    counts = context.evidence.meeting_counts(body.id, start, end)
+    title = f"{name}: {quota.describe()}"
+    rule_id = f"{body.id}-meeting-quota"
+    source = quota.source or body.source
+    subject_id = placed.id if placed is not None and placed.id != body.id else None
+    first = _first_year(quota, body, placed)
+    if first is not None and year < first[0]:
+        return Finding(
+            rule_id=rule_id,
+            rule_title=title,
+            subject=name,
+            subject_id=subject_id or body.id,
+            status=Status.GREY,
+            message=f"Not yet judged: the first year judged is {first[0]} ({first[1]}).",
+            source=source,
+        )
+    counts = context.evidence.meeting_counts(target, start, end)
     public, agms = counts.get("public", 0), counts.get("agm", 0)
+    checks_agm = quota.agm_window is not None or bool(quota.agm_considers)
     # The finding cites the meetings themselves only while they are few enough to read.
-    held = context.evidence.meetings(body.id, start, end) if sum(counts.values()) <= MAX_CITED else []
-    title = f"{body.name}: {quota.describe()}"
+    held = context.evidence.meetings(target, start, end) if checks_agm or sum(counts.values()) <= MAX_CITED else []
+    extra = ""
+    agm_problem = ""
+    if quota.agm and checks_agm:
+        all_agms = [item for item in held if item.kind == "agm"]
+        in_window = [
+            item for item in all_agms if quota.agm_window is None or quota.agm_window.contains(item.date.month)
+        ]
+        outside = [item for item in all_agms if item not in in_window]
+        if outside and quota.agm_window is not None:
+            dates = ", ".join(human_date(item.date) for item in outside)
+            extra += f" An AGM held outside the window ({quota.agm_window.describe()}) does not count: {dates}."
+        agms = len(in_window)
+        missing = _not_considered(quota.agm_considers, in_window)
+        if in_window and missing:
+            agm_problem = f" The AGM's record does not say it considered: {', '.join(missing)}."
+    if len(held) > MAX_CITED:
+        held = []
+    agm_text = f" and {agms} AGM" if quota.agm else ""
     if not sum(counts.values()):
         status = Status.GREY
         message = f"No meetings recorded for {year}; the commitment is {quota.describe()}."
     elif public >= quota.public_meetings and (agms >= 1 or not quota.agm):
-        status = Status.GREEN
-        message = f"Met for {year}: {public} public meetings" + (f" and {agms} AGM" if quota.agm else "") + "."
+        status = Status.AMBER if agm_problem else Status.GREEN
+        message = f"Met for {year}: {public} public meetings{agm_text}." + agm_problem
     else:
         status = Status.RED
         message = (
-            f"Not met for {year}: {public} public meetings"
-            + (f" and {agms} AGM" if quota.agm else "")
-            + f" recorded; the commitment is {quota.describe()}."
+            f"Not met for {year}: {public} public meetings{agm_text} recorded; the commitment is {quota.describe()}."
         )
     return Finding(
-        rule_id=f"{body.id}-meeting-quota",
+        rule_id=rule_id,
         rule_title=title,
-        subject=body.name,
-        subject_id=body.id,
+        subject=name,
+        subject_id=subject_id or body.id,
         status=status,
-        message=message,
+        message=message + extra,
         due=dt.date(year, 12, 31),
         evidence=sorted(held, key=lambda item: item.date),
-        source=quota.source or body.source,
+        source=source,
     )
+
+
+def _first_year(quota: MeetingQuota, body: Body, placed: Placed | None) -> tuple[int, str] | None:
+    """The first calendar year a quota is judged for, and why (``None``: every year)."""
+    starts = placed.starts if placed is not None else body.starts
+    options: list[tuple[int, str]] = []
+    if quota.from_year is not None:
+        words = quota.field_qualifier("from_year")
+        options.append((quota.from_year, "the year the commitment applies from" + (f", {words}" if words else "")))
+    whole = first_whole_year(starts)
+    if whole is not None and starts is not None:
+        options.append((whole, f"the first whole year after it starts in {starts.human()}"))
+    return max(options) if options else None
+
+
+def _not_considered(required: list[str], agms: list[EvidenceItem]) -> list[str]:
+    """The items an AGM must consider that no recorded AGM says it considered."""
+    considered = [item.lower() for agm in agms for item in agm.considered]
+    return [need for need in required if not any(need.lower() in item for item in considered)]
 
 
 def _due_dates(starts: PartialDate, every_months: int, as_of: dt.date) -> Iterator[PartialDate]:
@@ -205,9 +291,9 @@ def _due_dates(starts: PartialDate, every_months: int, as_of: dt.date) -> Iterat
         k += 1
 
 
-def _missing_cycles(context: RuleContext, cycle: ReviewCycle, passed: list[PartialDate]) -> int:
+def _missing_cycles(context: RuleContext, cycle: ReviewCycle, passed: list[PartialDate], obligation_id: str) -> int:
     assert cycle.starts is not None
-    done = [item.date for item in context.evidence.reviews(cycle.id, context.as_of)]
+    done = [item.date for item in context.evidence.reviews(obligation_id, context.as_of)]
     missing = 0
     start = cycle.starts.earliest
     for due in passed:
