@@ -20,10 +20,12 @@ from engagekit.model import (
     CouncilType,
     HubStatus,
     PartialDate,
-    ParticipationLevel,
     items_without_source,
     sourced_items,
 )
+from engagekit.model.certainty import Certainty
+from engagekit.model.local import PlaceKind
+from engagekit.model.sources import DocumentRole
 
 DEFINITION = Path(engagekit_thurrock.__file__).parent / "thurrock.yaml"
 REPORT = "collaborative-communities-2019"
@@ -82,6 +84,9 @@ def test_identity(council: Council) -> None:
     assert council.document("ons-lad-2021").kind == "dataset"
     report = council.document(REPORT)
     assert report.date == PartialDate(2019, 9, 3)
+    assert report.role is DocumentRole.PRIMARY
+    assert council.document("ons-lad-2021").role is DocumentRole.SECONDARY
+    assert council.document("gunning-case-law").role is DocumentRole.SECONDARY
 
 
 def test_programme_is_initial_proposals_not_adopted(council: Council) -> None:
@@ -91,6 +96,9 @@ def test_programme_is_initial_proposals_not_adopted(council: Council) -> None:
     assert programme.status is not None
     assert "initial proposals" in programme.status.lower()
     assert programme.adopted is None
+    # The report does not say it was not adopted: it records no adoption at all.
+    assert programme.qualifiers["adopted"].certainty is Certainty.NOT_STATED
+    assert "not adopted" not in programme.status.lower()
     assert programme.documents == [REPORT]
 
 
@@ -98,6 +106,11 @@ def test_principles_a_to_c(council: Council) -> None:
     principles = [c for c in council.programme.commitments if c.kind is CommitmentKind.PRINCIPLE]
     assert {c.label: c.statement for c in principles} == PRINCIPLES
     assert [c.label for c in principles] == ["A", "B", "C"]
+    for principle in principles:  # stated in the Executive Summary and again at 3.1
+        assert [s.section for s in principle.all_sources()] == [
+            "Executive Summary",
+            "3.1 Issues, Options and Analysis of Options",
+        ]
 
 
 def test_nine_clusters_in_order_with_their_localities(council: Council) -> None:
@@ -106,6 +119,11 @@ def test_nine_clusters_in_order_with_their_localities(council: Council) -> None:
     for cluster in council.clusters:
         assert cluster.source is not None
         assert cluster.source.section == "2.5.10 Clustered Neighbourhood Engagement"
+        # "The proposed areas are:": a proposal, not a settled arrangement.
+        assert cluster.certainty is Certainty.PROPOSED
+        assert cluster.wording == "The proposed areas are:"
+    clustered = next(m for m in council.methods if m.id == "clustered-neighbourhood-engagement")
+    assert clustered.certainty is Certainty.PROPOSED
 
 
 def test_no_cluster_claims_wards(council: Council) -> None:
@@ -147,41 +165,72 @@ def test_consultation_portal_tools(council: Council) -> None:
     ):
         assert tool in tools
     assert len(portal.tools) == 6
-    # The participatory budgeting tool is only "available": the report describes no decision
-    # handed to residents, so the portal is not claimed to reach "empower".
-    assert portal.levels == [ParticipationLevel.INFORM, ParticipationLevel.CONSULT]
+    # The portal's role in 2.5.5, 3.5 and 5.1 as well as 2.5.1.
+    assert [s.section.split(" ", 1)[0] for s in portal.all_sources()] == ["2.5.1", "2.5.5", "3.5", "5.1"]
+    assert "Opportunities to invite participation through the new consultation portal" in (portal.description or "")
     clustered = next(m for m in council.methods if m.id == "clustered-neighbourhood-engagement")
     assert "Targeted e-newsletters" in clustered.tools
 
 
-def test_community_forums_quota_and_steering_groups(council: Council) -> None:
+def test_no_method_is_graded_on_the_iap2_spectrum(council: Council) -> None:
+    # The report grades no method on any participation scale; only its "ladder of engagement"
+    # (inform, involve, influence) is named, as a statement.
+    assert [m.id for m in council.methods if m.levels or "levels" in m.qualifiers] == []
+
+
+def test_each_community_forum_commits_to_its_own_meetings(council: Council) -> None:
     forums = next(b for b in council.bodies if b.kind == "community forum")
+    assert forums.id == "community-forums"
     assert forums.coverage == "Most wards in Thurrock have an active Forum"
     assert forums.independent is True
+    # "all commit to at least four public meetings and an AGM each year": a commitment of each
+    # forum. The report does not list the forums, so officers register them as records.
+    assert forums.for_each is not None
+    assert forums.for_each.place is PlaceKind.RECORDED
+    assert forums.instances == []
     assert forums.quota is not None
     assert forums.quota.public_meetings == 4
     assert forums.quota.agm is True
     assert forums.represented_on == ["hub-steering-groups"]
     assert len([b for b in council.bodies if b.kind == "community forum"]) == 1
+    method = next(m for m in council.methods if m.id == "community-forums")
+    assert "are recognised for their potential to bring residents together" in (method.description or "")
+
+
+def test_forum_quota_judges_no_year_before_the_report(council: Council) -> None:
+    forums = next(b for b in council.bodies if b.id == "community-forums")
+    assert forums.quota is not None
+    # The report is dated 3 September 2019; 2020 is the first calendar year wholly after it.
+    assert forums.quota.from_year == 2020
+    qualifier = forums.quota.qualifiers["from_year"]
+    assert qualifier.certainty is Certainty.INFERRED
+    assert qualifier.reasoning is not None
+    assert "3 September 2019" in qualifier.reasoning
 
 
 def test_joint_strategic_forum_led_by_thurrock_cvs(council: Council) -> None:
     jsf = next(b for b in council.bodies if b.id == "joint-strategic-forum")
     assert jsf.led_by == "thurrock-cvs"
+    # "a joint meeting between Thurrock Council and the voluntary sector led by Thurrock CVS":
+    # the CVS leads it; the report does not list who attends.
+    assert jsf.members == []
     assert jsf.description is not None
     assert "themed meetings" in jsf.description
 
 
-def test_hubs_six_areas_five_in_libraries(council: Council) -> None:
-    assert sum(hub.count for hub in council.hubs) == 6
-    in_libraries = [hub for hub in council.hubs if hub.co_located_with == "library"]
-    assert sum(hub.count for hub in in_libraries) == 5
-    others = [hub for hub in council.hubs if hub.co_located_with is None]
-    assert sum(hub.count for hub in others) == 1
-    for hub in council.hubs:
-        assert hub.status is HubStatus.ESTABLISHED
-        assert hub.areas is None  # the report names no hub and no area
-        assert hub.steering_group == "hub-steering-groups"
+def test_hub_programme_in_six_areas_five_hubs_in_libraries(council: Council) -> None:
+    # "The Community Hubs programme is active in six areas. Five hubs are co-located in
+    # libraries": the report never says there is a sixth hub, so none is listed.
+    (hub,) = council.hubs
+    assert hub.count == 5
+    assert hub.co_located_with == "library"
+    assert hub.status is HubStatus.ESTABLISHED
+    assert hub.areas is None  # the report names no hub and no area
+    assert hub.steering_group == "hub-steering-groups"
+    # The steering groups come from 2.5.6, the hubs from 2.5.7.
+    assert [s.section for s in hub.all_sources()] == ["2.5.7 Community Hubs", "2.5.6 Community Forums"]
+    programme = next(i for i in council.programme.initiatives if i.id == "community-hubs-programme")
+    assert programme.status == "active in six areas"
 
 
 def test_abcd_questions_and_clean_up_example(council: Council) -> None:
@@ -206,6 +255,8 @@ def test_abcd_questions_and_clean_up_example(council: Council) -> None:
     assert "deficit model" in abcd.shift
     assert "strength based model" in abcd.shift
     assert abcd.principles == []  # the report lists none; nothing borrowed without a source
+    # The shift is worded as in 2.5.8, to which 2.5.9 refers.
+    assert [s.section.split(" ", 1)[0] for s in abcd.all_sources()] == ["2.5.9", "2.5.8"]
 
 
 def test_four_equality_objectives(council: Council) -> None:
@@ -225,6 +276,9 @@ def test_strategy_reviewed_every_four_years_from_an_unknown_start(council: Counc
     assert cycle.starts is None  # the strategy has not been adopted
     assert cycle.note is not None
     assert "every four years or sooner" in cycle.note
+    # "or sooner" travels with the interval, so reports show it beside the 48 months.
+    assert "every four years or sooner" in cycle.field_qualifier("every_months")
+    assert cycle.qualifiers["starts"].certainty is Certainty.NOT_STATED
     assert cycle.source is not None
     assert cycle.source.section == "7.2 Legal"
 
@@ -234,6 +288,7 @@ def test_draft_strategy_to_cabinet_later_this_year(council: Council) -> None:
     assert report.to == "Cabinet"
     assert report.due == PartialDate(2019)
     assert report.months_after_adoption is None
+    assert report.qualifiers["due"].wording == "later this year"
 
 
 def test_key_dates(council: Council) -> None:
@@ -242,6 +297,42 @@ def test_key_dates(council: Council) -> None:
     assert dates["conference-2019-10-07"] == PartialDate(2019, 10, 7)
     conference = next(k for k in council.programme.key_dates if k.id == "conference-2019-10-07")
     assert "Thurrock CVS" in conference.label
+    assert conference.qualifiers["date"].certainty is Certainty.INFERRED  # "7th October", no year
+
+
+def test_bodies_and_partners_say_only_what_the_report_says(council: Council) -> None:
+    bodies = {b.id: b for b in council.bodies}
+    committee = bodies["corporate-overview-and-scrutiny-committee"]
+    # The report is the paper for the meeting: it cannot record that the committee received it.
+    assert "Received" not in (committee.description or "")
+    assert committee.source is not None
+    assert committee.source.section == "Executive Summary"
+    cvs = next(p for p in council.partners if p.id == "thurrock-cvs")
+    assert [s.section.split(" ", 1)[0] for s in cvs.all_sources()] == ["2.5.4", "3.5", "5.1"]
+    social_value = next(d for d in council.programme.linked_documents if d.title.startswith("Social Value"))
+    assert "Developed and reviewed through" not in (social_value.relation or "")
+    assert "The council's own framework" in (social_value.relation or "")
+    compact = next(d for d in council.programme.linked_documents if d.title == "Thurrock's Joint Compact")
+    assert [s.section.split(" ", 1)[0] for s in compact.all_sources()] == ["2.5.3", "8."]
+
+
+def test_executive_summary_and_later_sections_carried(council: Council) -> None:
+    statements = {s.id: s for s in council.programme.statements}
+    assert statements["programmes-in-recent-years"].items == [
+        "formal consultation processes",
+        "face to face engagement",
+        "the development of new ways of working that empower citizens to work together to form "
+        "associations to realise ambitions for their communities",
+    ]
+    assert "developed with the voluntary sector and communities" in (statements["next-steps"].text or "")
+    assert (statements["underpins-all-council-priorities"].text or "").endswith(
+        "The new strategy will underpin all council priorities."
+    )
+    assert statements["implications-verified-by"].items == [
+        "Financial: Jo Freeman, Finance Manager",
+        "Legal: Tim Hallam, Acting Head of Legal, Assistant Director of Law and Governance and Monitoring Officer",
+        "Diversity and Equality: Rebecca Price, Team Manager, Community Development and Equalities",
+    ]
 
 
 def test_ceia_to_be_completed(council: Council) -> None:
@@ -281,8 +372,11 @@ def test_every_item_has_a_source(council: Council) -> None:
     assert len(items) > 90  # the walk reached the whole graph
     documents = council.documents_by_id()
     for path, item in items:
-        assert item.source.document in documents, path
-        assert item.source.section.strip(), path
+        for source in item.all_sources():
+            assert source.document in documents, path
+            assert source.section.strip(), path
+        if item.certainty is Certainty.INFERRED:
+            assert (item.reasoning or "").strip(), path
 
 
 def _normalise(text: str) -> str:
