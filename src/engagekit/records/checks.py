@@ -1,11 +1,30 @@
-"""Check records against a council's definition: every id must be one the definition has."""
+"""Check records against a council's definition: every id must be one the definition has.
+
+Some ids come from the records themselves: instances officers registered (a forum, for a body
+declared ``for_each: recorded``) and local actions a place's body agreed. The store passes
+those in (:meth:`Vocabulary.with_recorded`), so a meeting of a registered forum or an update
+of a local action is checked like any other.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
 
 import attrs
 
 from engagekit.model.council import Council
-from engagekit.records.kinds import ActionUpdate, EngagementEvent, IndicatorReading, Record, ReviewRecord
+from engagekit.model.instances import Place, all_instances, places_for
+from engagekit.model.local import ForEach, PlaceKind, instance_id
+from engagekit.records.kinds import (
+    ActionUpdate,
+    EngagementEvent,
+    IndicatorReading,
+    InstanceRecord,
+    LocalAction,
+    LocalPriority,
+    Record,
+    ReviewRecord,
+)
 
 
 @attrs.frozen
@@ -19,25 +38,68 @@ class Vocabulary:
     clusters: frozenset[str]
     hubs: frozenset[str]
     obligations: frozenset[str]
+    plan_actions: frozenset[str] = frozenset()
+    """The council-wide action plan's ids (a local action may not take one)."""
+    recorded_kinds: frozenset[str] = frozenset()
+    """Bodies declared for each recorded instance: instances are registered under these."""
+    local_plan_bodies: frozenset[str] = frozenset()
+    """Bodies (declared ids) whose instances keep local plans."""
+    places: Mapping[str, Place] = attrs.field(factory=dict)
+    """The place each body instance is for, by instance id."""
+    declared: Mapping[str, str] = attrs.field(factory=dict)
+    """The declared body each instance comes from, by instance id."""
+    cluster_areas: Mapping[str, frozenset[str]] = attrs.field(factory=dict)
 
     @classmethod
     def of(cls, council: Council) -> Vocabulary:
         programme = council.programme
         governance = programme.governance
-        obligations = {
-            *(item.id for item in governance.review_cycles),
-            *(item.id for item in governance.review_dates),
-            *(item.id for item in governance.reports_due),
-            *(item.id for item in governance.delegations),
-        }
+        obligations: set[str] = {*(item.id for item in governance.delegations)}
+        obligations.update(item.id for item in governance.review_dates)
+        repeating: list[tuple[str, ForEach | None]] = [(c.id, c.for_each) for c in governance.review_cycles]
+        repeating += [(r.id, r.for_each) for r in governance.reports_due]
+        for declared_id, for_each in repeating:
+            obligations.add(declared_id)
+            if for_each is not None:  # each place's review or report is recorded under its own id
+                obligations.update(instance_id(declared_id, place.id) for place in places_for(council, for_each))
+        instances = all_instances(council)
+        plan_actions = frozenset(planned.action.id for planned in programme.action_plan.all_actions())
         return cls(
-            actions=frozenset(planned.action.id for planned in programme.action_plan.all_actions()),
+            actions=plan_actions,
             indicators=frozenset(indicator.id for indicator in programme.indicators),
-            bodies=frozenset(body.id for body in council.bodies),
+            bodies=frozenset(placed.id for placed in instances),
             areas=frozenset(area.id for area in council.areas),
             clusters=frozenset(cluster.id for cluster in council.clusters),
             hubs=frozenset(hub.id for hub in council.hubs),
             obligations=frozenset(obligations),
+            plan_actions=plan_actions,
+            recorded_kinds=frozenset(
+                body.id
+                for body in council.bodies
+                if body.for_each is not None and body.for_each.place is PlaceKind.RECORDED
+            ),
+            local_plan_bodies=frozenset(body.id for body in council.bodies if body.local_plans),
+            places={placed.id: placed.place for placed in instances if placed.place is not None},
+            declared={placed.id: placed.declared_id for placed in instances},
+            cluster_areas={cluster.id: frozenset(cluster.areas) for cluster in council.clusters},
+        )
+
+    def with_recorded(self, records: Iterable[Record]) -> Vocabulary:
+        """This vocabulary and the ids that registrations and local actions in ``records`` add."""
+        bodies, actions = set(self.bodies), set(self.actions)
+        places, declared = dict(self.places), dict(self.declared)
+        for record in records:
+            if isinstance(record, InstanceRecord):
+                bodies.add(record.full_id)
+                declared[record.full_id] = record.body_id
+                if record.cluster_id is not None:
+                    places[record.full_id] = Place(PlaceKind.CLUSTER, record.cluster_id, record.cluster_id)
+                elif record.area_id is not None:
+                    places[record.full_id] = Place(PlaceKind.AREA, record.area_id, record.area_id)
+            elif isinstance(record, LocalAction):
+                actions.add(record.action_id)
+        return attrs.evolve(
+            self, bodies=frozenset(bodies), actions=frozenset(actions), places=places, declared=declared
         )
 
     def problems(self, record: Record) -> list[tuple[str, str]]:
@@ -54,10 +116,66 @@ class Vocabulary:
         elif isinstance(record, IndicatorReading):
             check("indicator", record.indicator_id, self.indicators, "indicator")
         elif isinstance(record, EngagementEvent):
-            check("body", record.body_id, self.bodies, "body")
+            if not self._declared_only(record.body_id, found):
+                check("body", record.body_id, self.bodies, "body")
             check("area", record.area_id, self.areas, "area")
             check("cluster", record.cluster_id, self.clusters, "cluster")
             check("hub", record.hub_id, self.hubs, "hub")
+            if not found:
+                found.extend(self._place_agrees(record.body_id, record.area_id, record.cluster_id))
         elif isinstance(record, ReviewRecord):
             check("obligation", record.obligation_id, self.obligations, "review, report or delegation")
+        elif isinstance(record, InstanceRecord):
+            if record.body_id not in self.recorded_kinds:
+                kinds = ", ".join(sorted(self.recorded_kinds)) or "none: no body is declared 'for_each: recorded'"
+                found.append(
+                    ("body", f"body {record.body_id!r} is not one whose instances are recorded (those are: {kinds})")
+                )
+            check("area", record.area_id, self.areas, "area")
+            check("cluster", record.cluster_id, self.clusters, "cluster")
+        elif isinstance(record, LocalPriority | LocalAction):
+            if record.body_id is not None and not self._declared_only(record.body_id, found):
+                check("body", record.body_id, self.bodies, "body")
+                declared = self.declared.get(record.body_id, record.body_id)
+                if record.body_id in self.bodies and declared not in self.local_plan_bodies:
+                    found.append(("body", f"body {record.body_id!r} does not keep local plans in this council"))
+            check("area", record.area_id, self.areas, "area")
+            check("cluster", record.cluster_id, self.clusters, "cluster")
+            if isinstance(record, LocalAction) and record.action_id in self.plan_actions:
+                found.append(("action", f"{record.action_id!r} is an action of the council-wide plan: give a new id"))
         return found
+
+    def _declared_only(self, body_id: str | None, found: list[tuple[str, str]]) -> bool:
+        """A record naming a body declared for each place must name one of its instances."""
+        if (
+            body_id is None
+            or body_id in self.bodies
+            or body_id not in set(self.declared.values()) | self.recorded_kinds
+        ):
+            return False
+        mine = sorted(instance for instance, declared in self.declared.items() if declared == body_id)
+        listed = ", ".join(mine[:20]) + (f" and {len(mine) - 20} more" if len(mine) > 20 else "")
+        found.append(
+            (
+                "body",
+                f"body {body_id!r} stands for one per place: name its instance ({listed or 'none registered yet'})",
+            )
+        )
+        return True
+
+    def _place_agrees(self, body_id: str | None, area_id: str | None, cluster_id: str | None) -> list[tuple[str, str]]:
+        """A meeting of a body that is for one place cannot be in another."""
+        place = self.places.get(body_id or "")
+        if place is None:
+            return []
+        if place.kind is PlaceKind.CLUSTER:
+            if cluster_id is not None and cluster_id != place.id:
+                return [("cluster", f"body {body_id!r} is for cluster {place.id!r}, not {cluster_id!r}")]
+            areas = self.cluster_areas.get(place.id, frozenset())
+            if area_id is not None and areas and area_id not in areas:
+                return [
+                    ("area", f"body {body_id!r} is for cluster {place.id!r}, which does not include area {area_id!r}")
+                ]
+        if place.kind is PlaceKind.AREA and area_id is not None and area_id != place.id:
+            return [("area", f"body {body_id!r} is for area {place.id!r}, not {area_id!r}")]
+        return []

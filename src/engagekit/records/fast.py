@@ -132,6 +132,10 @@ _REFERENCES = {
 }
 
 
+FAST_KINDS = (RecordKind.ACTION_UPDATE, RecordKind.INDICATOR_READING, RecordKind.EVENT, RecordKind.REVIEW)
+"""The kinds of record the fast path writes (the many; the rest are few)."""
+
+
 class RowCompiler:
     """Turns rows of one CSV file into ``(kind, values)`` in each table's column order."""
 
@@ -157,7 +161,7 @@ class RowCompiler:
         self.kind_at = self.index.get("kind")
         date = _date_text if sqlite else _date
         self.plans: dict[str, tuple[list[str], list[tuple[int | None, Convert, bool, Any]]]] = {}
-        for kind in RecordKind:
+        for kind in FAST_KINDS:
             columns = ["council_id", "date"]
             steps: list[tuple[int | None, Convert, bool, Any]] = [
                 (None, _text, False, council_id),
@@ -196,7 +200,8 @@ class RowCompiler:
                 (None, _text, False, import_id),
             ]
             self.plans[kind.value] = (columns, steps)
-        self.kinds = {kind.value for kind in RecordKind}
+        # Registrations and local plans are few and refer to one another: the general path takes them.
+        self.kinds = {kind.value for kind in FAST_KINDS}
 
     def compile(self, cells: list[str]) -> tuple[str, tuple[Any, ...]] | None:
         """The row's kind and values, or ``None`` if any check fails (or the row is unusual)."""
@@ -206,7 +211,7 @@ class RowCompiler:
             kind = cells[self.kind_at].strip().lower()
             if kind not in self.kinds:
                 return None
-        elif self.default_kind is not None:
+        elif self.default_kind is not None and self.default_kind.value in self.kinds:
             kind = self.default_kind.value
         else:
             return None

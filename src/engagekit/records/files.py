@@ -18,7 +18,7 @@ from typing import Any
 
 from engagekit.model.council import Council
 from engagekit.records.fast import CsvTable
-from engagekit.records.kinds import Record, RecordKind
+from engagekit.records.kinds import Record, RecordKind, in_dependency_order
 from engagekit.records.rows import ALL_COLUMNS, COMMON_COLUMNS, KIND_COLUMNS, SourceRow, record_to_row
 from engagekit.records.rows import FileProblem as FileProblem  # raised by the readers here
 
@@ -179,7 +179,7 @@ def read_decidim(path: Path, council: Council, date: dt.date) -> Iterator[Source
 def export_columns(records: list[Record]) -> list[str]:
     """The columns an export needs: the common ones and those of the kinds present."""
     kinds = {record.kind for record in records}
-    return COMMON_COLUMNS + [c for kind in RecordKind if kind in kinds for c in KIND_COLUMNS[kind]]
+    return list(dict.fromkeys(COMMON_COLUMNS + [c for kind in RecordKind if kind in kinds for c in KIND_COLUMNS[kind]]))
 
 
 def write_csv(records: Iterable[Record]) -> str:
@@ -205,7 +205,7 @@ def write_xlsx(records: Iterable[Record]) -> bytes:
     by_kind: dict[RecordKind, list[Record]] = {}
     for record in records:
         by_kind.setdefault(record.kind, []).append(record)
-    for kind in RecordKind:
+    for kind in in_dependency_order():  # registrations first, so the file imports back in order
         sheet = workbook.create_sheet(kind.value)
         columns = [c for c in COMMON_COLUMNS if c != "kind"] + KIND_COLUMNS[kind]
         sheet.append(columns)

@@ -250,6 +250,12 @@ def _holder(body_id: str | None, area_id: str | None, cluster_id: str | None) ->
     return holder
 
 
+def in_dependency_order() -> list[RecordKind]:
+    """Every kind, those that register ids (instances, local actions) before those that name them."""
+    first = [RecordKind.INSTANCE, RecordKind.LOCAL_PRIORITY, RecordKind.LOCAL_ACTION]
+    return first + [kind for kind in RecordKind if kind not in first]
+
+
 def split_items(text: str | None) -> list[str]:
     """``"annual report; accounts"`` → ``["annual report", "accounts"]``."""
     return [item.strip() for item in (text or "").split(";") if item.strip()]

@@ -27,11 +27,17 @@ from engagekit.records.kinds import (
     ActionStatus,
     ActionUpdate,
     EventKind,
+    InstanceRecord,
+    LocalAction,
     Record,
     RecordKind,
     ReviewKind,
+    in_dependency_order,
 )
 from engagekit.records.rows import RowProblem, SourceRow, parse_row
+
+RECORDED_IDS = (InstanceRecord, LocalAction)
+"""Records that add ids later records may name: a registered instance, a local action."""
 
 BATCH = 5_000
 """Rows inserted per statement during an import (memory stays flat however large the file)."""
@@ -190,10 +196,10 @@ class RecordStore:
 
     def add(self, council: Council, records: Iterable[Record]) -> list[Record]:
         """Check and store records (all or none); return them with their ids and times."""
-        vocabulary = Vocabulary.of(council)
         stored: list[Record] = []
         now = _now()
         with self._connect() as connection:
+            vocabulary = self._vocabulary(connection, council)
             for record in records:
                 if record.council_id != council.id:
                     raise ValueError(f"a record for {record.council_id!r} cannot be added to {council.id!r}")
@@ -206,7 +212,18 @@ class RecordStore:
                 table = schema.RECORD_TABLES[record.kind.value]
                 new_id = connection.execute(table.insert().returning(table.c.id), values).scalar_one()
                 stored.append(attrs.evolve(record, id=new_id, recorded_at=now))
+                if isinstance(record, RECORDED_IDS):
+                    vocabulary = vocabulary.with_recorded([record])
         return stored
+
+    def _vocabulary(self, connection: Connection, council: Council) -> Vocabulary:
+        """The council's ids and those its records add (registered instances, local actions)."""
+        recorded: list[Record] = []
+        for kind in (RecordKind.INSTANCE, RecordKind.LOCAL_ACTION):
+            table = schema.RECORD_TABLES[kind.value]
+            query = sa.select(table).where(table.c.council_id == council.id, _not_superseded(table, None))
+            recorded += [_record(kind, dict(row)) for row in connection.execute(query).mappings()]
+        return Vocabulary.of(council).with_recorded(recorded)
 
     def _exists(self, connection: Connection, record: Record, record_id: int) -> bool:
         table = schema.RECORD_TABLES[record.kind.value]
@@ -234,7 +251,6 @@ class RecordStore:
         Rows are read once, in batches, so memory does not grow with the file. Every bad row
         is reported (up to ``max_problems``, then a count of the rest) and nothing is written.
         """
-        vocabulary = Vocabulary.of(council)
         now = _now()
         problems: list[ImportProblem] = []
         more = 0
@@ -244,6 +260,7 @@ class RecordStore:
             with self._connect() as connection:
                 if self._already_imported(connection, council.id, sha256):
                     return ImportResult(rows=0, added=0, already_imported=True, dry_run=dry_run)
+                vocabulary = self._vocabulary(connection, council)
                 import_id = connection.execute(
                     schema.imports.insert().returning(schema.imports.c.id),
                     {
@@ -314,6 +331,8 @@ class RecordStore:
                         found = vocabulary.problems(record)
                         if found:
                             raise RowProblem(found)
+                        if isinstance(record, RECORDED_IDS):  # later rows may name what this one registers
+                            vocabulary = vocabulary.with_recorded([record])
                     except RowProblem as bad:
                         for column, message in bad.problems:
                             if len(problems) < max_problems:
@@ -434,6 +453,8 @@ class RecordStore:
                         schema.RECORD_TABLES[record.kind.value].insert(), _values(record, now, import_id)
                     )
                     added += 1
+                if isinstance(record, RECORDED_IDS):  # later rows may name what this one registers
+                    compiler.vocabulary = compiler.vocabulary.with_recorded([record])
                 continue
             kind, values = compiled
             batch = batches[kind]
@@ -462,8 +483,12 @@ class RecordStore:
         include_superseded: bool = True,
         known_at: dt.datetime | None = None,
     ) -> Iterator[Record]:
-        """Records of a council in the order they were made (by kind, then id)."""
-        kinds = [kind] if kind else list(RecordKind)
+        """Records of a council in the order they were made (by kind, then id).
+
+        Kinds come registrations first, so an export imports back in order: a forum is registered
+        before its meetings, a local action agreed before its updates.
+        """
+        kinds = [kind] if kind else in_dependency_order()
         with self._connect() as connection:
             for each in kinds:
                 table = schema.RECORD_TABLES[each.value]
