@@ -1,10 +1,11 @@
 """Bath & North East Somerset Council for engagekit: Connecting Communities (Cabinet, 8 May 2013).
 
 The definition (``bathnes.yaml``) carries the Public Services Board, the five commitments,
-clusters and their phases, the core and local offers, and the report due to Cabinet. This
-module also shows a rule written in Python, for an obligation a definition file cannot
-express: recommendation 2.4 asks for the Connecting Communities Toolkit to be kept up to
-date, with no cycle, so the rule reports the last recorded update rather than a deadline.
+clusters and their phases, the core and local offers, the progress report the report asks
+Cabinet to request and the Board's reports on individual clusters. This module also shows a
+rule written in Python: recommendation 2.4 asks for the Connecting Communities Toolkit to be
+kept up to date, with no interval, so the rule reports the last recorded update rather than a
+deadline.
 """
 
 from __future__ import annotations
