@@ -21,6 +21,7 @@ class FakeEvidence:
     readings: dict[str, list[EvidenceItem]] = dataclasses.field(default_factory=dict)
     recorded_consultations: list[ConsultationEvidence] = dataclasses.field(default_factory=list)
     recorded_event_counts: list[EventCount] = dataclasses.field(default_factory=list)
+    hub_sessions: dict[str, EvidenceItem] = dataclasses.field(default_factory=dict)
     registered: dict[str, list[RecordedInstance]] = dataclasses.field(default_factory=dict)
     priorities: dict[tuple[str, int], list[EvidenceItem]] = dataclasses.field(default_factory=dict)
     agreed_actions: list[LocalActionEvidence] = dataclasses.field(default_factory=list)
@@ -42,6 +43,9 @@ class FakeEvidence:
 
     def clusters_started(self, until: dt.date) -> dict[str, EvidenceItem]:
         return {cluster: item for cluster, item in self.started_clusters.items() if item.date <= until}
+
+    def hub_sessions_by_area(self, until: dt.date) -> dict[str, EvidenceItem]:
+        return {area: item for area, item in self.hub_sessions.items() if item.date <= until}
 
     def latest_action_updates(self, until: dt.date) -> dict[str, EvidenceItem]:
         latest = {}

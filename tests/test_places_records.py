@@ -33,6 +33,8 @@ areas:
   - {id: town, name: Town, kind: town}
   - {id: ward-a, name: Ward A, kind: ward, parent: town}
   - {id: ward-b, name: Ward B, kind: ward, parent: town}
+hubs:
+  - {id: hubs, name: Two planned hubs, status: proposed, count: 2}
 """
 
 
@@ -180,3 +182,16 @@ def test_a_file_may_register_a_forum_and_record_its_meetings(store_url: str, cou
         result = store.import_rows(council, read_csv(path), source_name="forums.csv", sha256="y", recorded_by="me")
         assert result.ok, result.problems
         assert result.added == 2
+
+
+def test_hub_sessions_recorded_place_by_place(store_url: str, council: Council) -> None:
+    def session(day: dt.date, area: str) -> EngagementEvent:
+        return EngagementEvent(**BY, date=day, event_kind=EventKind.HUB_SESSION, hub_id="hubs", area_id=area)
+
+    with open_store(store_url) as store:
+        added = store.add(council, [session(D(2025, 5, 1), "ward-b"), session(D(2025, 3, 1), "ward-b")])
+        store.add(council, [session(D(2025, 9, 1), "ward-a")])
+        evidence = store.evidence(council)
+        by_area = evidence.hub_sessions_by_area(D(2025, 6, 30))
+    assert list(by_area) == ["ward-b"]
+    assert (by_area["ward-b"].date, by_area["ward-b"].ref) == (D(2025, 3, 1), f"event #{added[1].id}")

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import attrs
 import pytest
 from click.testing import CliRunner
 from tests.fakes import FakeEvidence
@@ -55,6 +56,19 @@ def test_one_town_of_two_covered_is_in_progress() -> None:
     result = only(evaluate(council, D(2026, 1, 1)), "cover")
     assert result.status is Status.AMBER
     assert result.message.startswith("In progress: 1 of 2 towns have an open hub. Without one: South.")
+
+
+def test_hubs_counted_as_a_number_cover_the_towns_their_sessions_are_recorded_in() -> None:
+    council = towns("  - {id: planned, name: Five planned hubs, status: proposed, count: 2}\n")
+    session = EvidenceItem(D(2025, 3, 1), "hub session", "hub session on 2025-03-01", "event #1")
+    one = FakeEvidence(hub_sessions={"north": session})
+    result = only(evaluate(council, D(2026, 1, 1), evidence=one), "cover")
+    assert result.status is Status.AMBER
+    assert result.message.startswith("In progress: 1 of 2 towns have an open hub. Without one: South.")
+    both = FakeEvidence(hub_sessions={"north": session, "south": attrs.evolve(session, ref="event #2")})
+    result = only(evaluate(council, D(2026, 1, 1), evidence=both), "cover")
+    assert (result.status, result.message) == (Status.GREEN, "Met: 2 of 2 towns have an open hub.")
+    assert [item.ref for item in result.evidence] == ["event #1", "event #2"]
 
 
 def test_closed_hubs_are_not_counted_as_planned() -> None:

@@ -98,6 +98,11 @@ class StoreEvidence:
         """A hub counts as open from its first recorded session."""
         return self._firsts(schema.events.c.hub_id, until, schema.events.c.event_kind == "hub-session", "hub session")
 
+    def hub_sessions_by_area(self, until: dt.date) -> dict[str, EvidenceItem]:
+        """An area has a hub running from the first hub session recorded in it."""
+        events = schema.events
+        return self._firsts(events.c.area_id, until, events.c.event_kind == "hub-session", "hub session")
+
     def clusters_started(self, until: dt.date) -> dict[str, EvidenceItem]:
         """A cluster counts as started from its first recorded engagement of any kind."""
         return self._firsts(schema.events.c.cluster_id, until, sa.true(), "first engagement")

@@ -91,6 +91,10 @@ class Evidence(Protocol):
         """The first recorded engagement in each cluster by ``until``, by cluster id."""
         ...
 
+    def hub_sessions_by_area(self, until: dt.date) -> dict[str, EvidenceItem]:
+        """The first hub session recorded in each area by ``until``, by area id."""
+        ...
+
     def latest_action_updates(self, until: dt.date) -> dict[str, EvidenceItem]:
         """Each action's latest update by ``until`` (``kind`` is its status), by action id."""
         ...
@@ -136,6 +140,9 @@ class NoEvidence:
         return {}
 
     def clusters_started(self, until: dt.date) -> dict[str, EvidenceItem]:
+        return {}
+
+    def hub_sessions_by_area(self, until: dt.date) -> dict[str, EvidenceItem]:
         return {}
 
     def latest_action_updates(self, until: dt.date) -> dict[str, EvidenceItem]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engagekit.model.governance import CoverageRule, PhaseOrderRule
-from engagekit.model.places import Hub, HubStatus
+from engagekit.model.places import HubStatus
 from engagekit.model.sources import human_date
 from engagekit.rules.context import RuleContext
 from engagekit.rules.findings import EvidenceItem, Finding, Status
@@ -15,17 +15,22 @@ def coverage_finding(context: RuleContext, rule: CoverageRule) -> Finding:
 
     A hub entry counts for its areas when it is open (pilot or established) in the definition
     or recorded as opened. An entry standing for several hubs (``count`` > 1) that the
-    documents do not tell apart is not credited to any one area.
+    documents do not tell apart is not credited to any one area by the definition; once hub
+    sessions are recorded place by place, an area with a recorded hub session is covered.
     """
     council = context.council
     areas = [area for area in council.areas if area.kind == rule.area_kind]
     opened = context.evidence.hubs_opened(context.as_of)
-    covered: dict[str, Hub] = {}
+    covered: dict[str, object] = {}
     for hub in council.hubs:
         is_open = hub.status.open or hub.id in opened
         if is_open and hub.count == 1:
             for area_id in hub.areas or []:
                 covered.setdefault(area_id, hub)
+    sessions = context.evidence.hub_sessions_by_area(context.as_of)
+    for area in areas:
+        if area.id in sessions:
+            covered.setdefault(area.id, sessions[area.id])
     missing = [area.name for area in areas if area.id not in covered]
     # A session recorded for an entry of several hubs shows one of them running, not all.
     planned = sum(
@@ -58,6 +63,7 @@ def coverage_finding(context: RuleContext, rule: CoverageRule) -> Finding:
         if deadline and context.as_of <= deadline:
             message += f" Due by {rule.by.human() if rule.by else ''}."
     evidence = [opened[hub_id] for hub_id in sorted(opened)]
+    evidence += [sessions[area.id] for area in areas if area.id in sessions and sessions[area.id] not in evidence]
     return Finding(
         rule_id=rule.id,
         rule_title=rule.title,
