@@ -252,15 +252,19 @@ class StoreEvidence:
         ]
 
     def _firsts(self, column: Any, until: dt.date, condition: Any, what: str) -> dict[str, EvidenceItem]:
+        """The earliest matching event for each value of ``column``, citing that event itself."""
         table = schema.events
-        query = (
+        ranked = (
             sa.select(
-                column.label("key"), sa.func.min(table.c.date).label("first"), sa.func.min(table.c.id).label("id")
+                column.label("key"),
+                table.c.date,
+                table.c.id,
+                sa.func.row_number().over(partition_by=column, order_by=(table.c.date, table.c.id)).label("position"),
             )
             .where(*self._current(table), column.is_not(None), table.c.date <= until, condition)
-            .group_by(column)
+            .subquery()
         )
         return {
-            row["key"]: EvidenceItem(row["first"], what, f"{what} on {row['first'].isoformat()}", f"event #{row['id']}")
-            for row in self._rows(query)
+            row["key"]: EvidenceItem(row["date"], what, f"{what} on {row['date'].isoformat()}", f"event #{row['id']}")
+            for row in self._rows(sa.select(ranked).where(ranked.c.position == 1))
         }
