@@ -6,7 +6,13 @@ import dataclasses
 import datetime as dt
 
 from engagekit.rules import EvidenceItem
-from engagekit.rules.context import ConsultationEvidence, EventCount, LocalActionEvidence, RecordedInstance
+from engagekit.rules.context import (
+    ConsultationEvidence,
+    EventCount,
+    LocalActionEvidence,
+    MemberEvidence,
+    RecordedInstance,
+)
 
 
 @dataclasses.dataclass
@@ -25,6 +31,7 @@ class FakeEvidence:
     registered: dict[str, list[RecordedInstance]] = dataclasses.field(default_factory=dict)
     priorities: dict[tuple[str, int], list[EvidenceItem]] = dataclasses.field(default_factory=dict)
     agreed_actions: list[LocalActionEvidence] = dataclasses.field(default_factory=list)
+    sitting: dict[str, list[MemberEvidence]] = dataclasses.field(default_factory=dict)
 
     def reviews(self, obligation_id: str, until: dt.date) -> list[EvidenceItem]:
         return [item for item in self.recorded_reviews.get(obligation_id, []) if item.date <= until]
@@ -77,3 +84,6 @@ class FakeEvidence:
 
     def local_actions(self, until: dt.date) -> list[LocalActionEvidence]:
         return [item for item in self.agreed_actions if item.agreed <= until]
+
+    def members(self, body_id: str, on: dt.date) -> list[MemberEvidence]:
+        return [member for member in self.sitting.get(body_id, []) if member.since <= on]

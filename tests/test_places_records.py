@@ -195,3 +195,25 @@ def test_hub_sessions_recorded_place_by_place(store_url: str, council: Council) 
         by_area = evidence.hub_sessions_by_area(D(2025, 6, 30))
     assert list(by_area) == ["ward-b"]
     assert (by_area["ward-b"].date, by_area["ward-b"].ref) == (D(2025, 3, 1), f"event #{added[1].id}")
+
+
+def test_members_on_a_date(store_url: str, council: Council) -> None:
+    from engagekit.records import MemberRecord
+
+    def seat(name: str, day: dt.date, **fields: object) -> MemberRecord:
+        return MemberRecord(**BY, date=day, body_id="network.north", name=name, **fields)  # type: ignore[arg-type]
+
+    with open_store(store_url) as store:
+        store.add(
+            council,
+            [
+                seat("Ann", D(2024, 5, 1), area_id="ward-a", office="chair", councillor=True),
+                seat("Bob", D(2024, 5, 1), end_date=D(2025, 4, 30)),
+                seat("Cy", D(2025, 6, 1), councillor=False),
+            ],
+        )
+        members = store.evidence(council).members("network.north", D(2025, 5, 15))
+        assert [(m.name, m.office, m.councillor) for m in members] == [("Ann", "chair", True)]
+        [ann] = [record for record in store.records("places", RecordKind.MEMBER) if record.name == "Ann"]  # type: ignore[union-attr]
+        assert ann.councillor is True
+    assert refused(store_url, council, seat("Di", D(2025, 1, 1), area_id="nowhere"))[0][0] == "area"

@@ -10,7 +10,7 @@ from tests.fakes import FakeEvidence
 from engagekit.definition import DefinitionError, load_definition_text
 from engagekit.model import Council, all_instances
 from engagekit.rules import EvidenceItem, Finding, Status, evaluate
-from engagekit.rules.context import RecordedInstance
+from engagekit.rules.context import MemberEvidence, RecordedInstance
 
 D = dt.date
 
@@ -210,3 +210,59 @@ def test_places_that_do_not_exist_are_refused(change: tuple[str, str], message: 
     with pytest.raises(DefinitionError) as caught:
         load_definition_text(PLACES.replace(old, new, 1), "places.yaml")
     assert [problem.split(": ", 1)[1] for problem in str(caught.value).splitlines()] == message.splitlines()
+
+
+PARISHES = """
+id: parishes
+name: Parishes Council
+programme: {id: plan, name: Plan}
+areas:
+  - {id: vale, name: The Vale, kind: district}
+  - {id: ash, name: Ash, kind: parish, parent: vale}
+  - {id: elm, name: Elm, kind: parish, parent: vale}
+clusters:
+  - {id: vale-cluster, name: Vale Cluster, areas: [ash, elm]}
+bodies:
+  - id: board
+    name: "{place} Board"
+    kind: board
+    for_each: cluster
+    membership_rules:
+      - {id: one-seat-per-parish, text: One seat per parish, one_seat_per: parish}
+      - {id: councillor-chairs, text: The chair or vice-chair is a councillor, offices: [chair, vice-chair],
+         held_by: councillor}
+"""
+
+
+def member(
+    name: str, area: str | None = None, office: str | None = None, councillor: bool | None = None
+) -> MemberEvidence:
+    return MemberEvidence(name, area, office, councillor, D(2025, 1, 1), f"member {name}")
+
+
+def test_membership_rules_are_checked_where_records_carry_the_facts() -> None:
+    council = load_definition_text(PARISHES, "parishes.yaml")
+    as_of = D(2026, 1, 1)
+
+    def judged(*members: MemberEvidence) -> dict[str, Finding]:
+        evidence = FakeEvidence(sitting={"board.vale-cluster": list(members)})
+        return {
+            f.rule_id: f for f in evaluate(council, as_of, evidence=evidence) if f.subject_id == "board.vale-cluster"
+        }
+
+    nothing = judged()
+    assert {f.status for f in nothing.values()} == {Status.GREY}
+    assert nothing["board-one-seat-per-parish"].message == "Not checked: no members of Vale Cluster Board are recorded."
+    fine = judged(member("A", "ash", "chair", False), member("B", "elm", "vice-chair", True))
+    assert fine["board-one-seat-per-parish"].message == "Met: 2 parish seats recorded, none held twice."
+    assert fine["board-councillor-chairs"].status is Status.GREEN
+    doubled = judged(member("A", "ash", "chair", False), member("C", "ash", None, None))
+    assert doubled["board-one-seat-per-parish"].status is Status.RED
+    assert doubled["board-one-seat-per-parish"].message == "Not met: more than one seat for a parish: Ash (A, C)."
+    assert doubled["board-councillor-chairs"].message == (
+        "Not met: no chair or vice-chair is a councillor (A, chair, not a councillor)."
+    )
+    unknown = judged(member("A", "ash", "chair"))
+    assert unknown["board-councillor-chairs"].message == (
+        "Not checked: the records do not say whether the chair or vice-chair is a councillor."
+    )

@@ -289,7 +289,7 @@ def test_records_written_at_the_first_revision_survive_opening_and_upgrading(sto
             "indicator-reading": 1,
             "event": 1,
             "review": 1,
-            **dict.fromkeys(("instance", "local-priority", "local-action"), 0),  # made by revision 0003
+            **dict.fromkeys(("instance", "local-priority", "local-action", "member"), 0),  # made by revision 0003
         }
         fields: dict[str, Any] = {"date": DAY, "recorded_by": "alice", "recorded_at": recorded_at}
         assert list(store.records("basildon")) == [
@@ -350,6 +350,7 @@ def test_add_returns_the_records_with_ids_and_recorded_at(
         "instance": 0,
         "local-priority": 0,
         "local-action": 0,
+        "member": 0,
     }
 
 

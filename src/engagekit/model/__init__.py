@@ -17,7 +17,7 @@ from engagekit.model.action_plan import (
     PlannedAction,
     Priority,
 )
-from engagekit.model.bodies import Body, MeetingQuota, MonthWindow, Partner
+from engagekit.model.bodies import Body, MeetingQuota, MembershipRule, MonthWindow, Partner
 from engagekit.model.certainty import Certainty, Qualified, Qualifier
 from engagekit.model.checks import CouncilInvalid, Problem, council_problems, items_without_source, sourced_items
 from engagekit.model.council import (
@@ -104,6 +104,7 @@ __all__ = [
     "LinkedDocument",
     "LocalPlanRule",
     "MeetingQuota",
+    "MembershipRule",
     "MonthWindow",
     "Objective",
     "Offer",

@@ -8,6 +8,7 @@ import attrs
 
 from engagekit.model.certainty import Qualified
 from engagekit.model.local import ForEach, Instance
+from engagekit.model.places import AreaKind
 from engagekit.model.sources import PartialDate, Source
 
 
@@ -79,6 +80,31 @@ class MeetingQuota(Qualified):
 
 
 @attrs.frozen
+class MembershipRule(Qualified):
+    """A rule about who sits on a body, as the documents word it, checked where records carry the facts.
+
+    ``one_seat_per`` (an area kind, e.g. ``parish``): each such area has at most one seat,
+    judged from the body's recorded members. ``offices`` and ``held_by``: at least one of the
+    offices (``[chair, vice-chair]``) is held by a member who is a ``held_by`` (``councillor``).
+    """
+
+    id: str
+    text: str
+    one_seat_per: AreaKind | None = None
+    offices: list[str] = attrs.field(factory=list)
+    held_by: str | None = attrs.field(
+        default=None, metadata={"description": "Who must hold one of the offices; only 'councillor' is checked."}
+    )
+    source: Source | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if bool(self.offices) != (self.held_by is not None):
+            raise ValueError("'offices' and 'held_by' go together: which offices, held by whom")
+        if self.held_by is not None and self.held_by != "councillor":
+            raise ValueError(f"only 'councillor' can be checked from records, not {self.held_by!r}")
+
+
+@attrs.frozen
 class Body(Qualified):
     """A standing group that meets: a forum, a board, a network, a steering group.
 
@@ -108,6 +134,7 @@ class Body(Qualified):
     phase: str | None = None
     starts: PartialDate | None = None
     pilot: bool | None = None
+    membership_rules: list[MembershipRule] = attrs.field(factory=list)
     local_plans: bool = attrs.field(
         default=False,
         metadata={"description": "True if it (or each instance) agrees local priorities and actions, kept as records."},

@@ -141,6 +141,7 @@ class _Checker:
                 self._for_each(("bodies", i), body.for_each, body.instances)
             for j, instance in enumerate(body.instances):
                 self.refer_all(("bodies", i, "instances", j, "members"), instance.members, partners, "partner")
+            self.unique(("bodies", i, "membership_rules"), body.membership_rules, "membership rule")
         for i, method in enumerate(c.methods):
             self.refer(("methods", i, "body"), method.body, bodies, "body")
 
@@ -272,10 +273,15 @@ class _Checker:
             if rule.id in rule_ids:
                 self.fail((*path, "rules", i, "id"), f"duplicate rule id {rule.id!r}")
             rule_ids.add(rule.id)
-        if path == ("programme",):  # meeting quotas are rules of the current programme
+        if path == ("programme",):  # meeting quotas and membership rules are rules of the current programme
             for i, body in enumerate(self.council.bodies):
                 if body.quota is not None and f"{body.id}-meeting-quota" in rule_ids:
                     self.fail(("bodies", i, "quota"), f"rule id {body.id + '-meeting-quota'!r} is already used")
+                for j, membership in enumerate(body.membership_rules):
+                    rule_id = f"{body.id}-{membership.id}"
+                    if rule_id in rule_ids or rule_id == f"{body.id}-meeting-quota":
+                        self.fail(("bodies", i, "membership_rules", j, "id"), f"rule id {rule_id!r} is already used")
+                    rule_ids.add(rule_id)
         for i, cycle in enumerate(g.review_cycles):
             if cycle.for_each is not None:
                 self._for_each((*path, "governance", "review_cycles", i), cycle.for_each)

@@ -4,11 +4,17 @@ Some ids come from the records themselves: instances officers registered (a foru
 declared ``for_each: recorded``) and local actions a place's body agreed. The store passes
 those in (:meth:`Vocabulary.with_recorded`), so a meeting of a registered forum or an update
 of a local action is checked like any other.
+
+These checks need the council, so they run where a record meets it (the store's ``add`` and
+imports), after :func:`~engagekit.records.rows.parse_row` has checked each column on its own.
+Each problem is ``(column, message)``, like the row parser's, so a person sees the column of
+the file, or the option of ``engagekit record``, to fix.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import difflib
+from collections.abc import Iterable, Mapping, Set
 
 import attrs
 
@@ -22,6 +28,7 @@ from engagekit.records.kinds import (
     InstanceRecord,
     LocalAction,
     LocalPriority,
+    MemberRecord,
     Record,
     ReviewRecord,
 )
@@ -103,19 +110,25 @@ class Vocabulary:
         )
 
     def problems(self, record: Record) -> list[tuple[str, str]]:
-        """``(column, message)`` for each id in ``record`` that the council does not have."""
+        """``(column, message)`` for each id in ``record`` the council does not have, or must have named.
+
+        An unknown id's message says which ids it could have meant (see :func:`known_ids`). An
+        AGM counts towards its body's meeting commitment, so an AGM naming no body would count
+        for nothing: it is refused, on the ``body`` column, with the bodies to choose from.
+        """
         found: list[tuple[str, str]] = []
 
         def check(column: str, value: str | None, known: frozenset[str], what: str) -> None:
             if value is not None and value not in known:
-                listed = ", ".join(sorted(known)[:12]) + (", ..." if len(known) > 12 else "")
-                found.append((column, f"no {what} {value!r} in this council (known: {listed or 'none'})"))
+                found.append((column, f"no {what} {value!r} in this council ({known_ids(known, value)})"))
 
         if isinstance(record, ActionUpdate):
             check("action", record.action_id, self.actions, "action")
         elif isinstance(record, IndicatorReading):
             check("indicator", record.indicator_id, self.indicators, "indicator")
         elif isinstance(record, EngagementEvent):
+            if record.agm and record.body_id is None:
+                found.append(("body", f"missing: an AGM must name the body that held it ({known_ids(self.bodies)})"))
             if not self._declared_only(record.body_id, found):
                 check("body", record.body_id, self.bodies, "body")
             check("area", record.area_id, self.areas, "area")
@@ -133,6 +146,10 @@ class Vocabulary:
                 )
             check("area", record.area_id, self.areas, "area")
             check("cluster", record.cluster_id, self.clusters, "cluster")
+        elif isinstance(record, MemberRecord):
+            if not self._declared_only(record.body_id, found):
+                check("body", record.body_id, self.bodies, "body")
+            check("area", record.area_id, self.areas, "area")
         elif isinstance(record, LocalPriority | LocalAction):
             if record.body_id is not None and not self._declared_only(record.body_id, found):
                 check("body", record.body_id, self.bodies, "body")
@@ -179,3 +196,43 @@ class Vocabulary:
         if place.kind is PlaceKind.AREA and area_id is not None and area_id != place.id:
             return [("area", f"body {body_id!r} is for area {place.id!r}, not {area_id!r}")]
         return []
+
+
+LIST_ALL_UP_TO = 20
+"""With at most this many ids of a kind, a message about one lists them all."""
+
+CLOSEST = 5
+"""With more, it names at most this many of the closest and counts the rest."""
+
+
+def known_ids(known: Set[str], wanted: str | None = None) -> str:
+    """The ids someone could have meant when ``wanted`` is not found (or none was given).
+
+    Every known id when there are few enough to read (``known: a, b, c``); otherwise the ones
+    closest to ``wanted`` and a count of the rest (``closest: forums, forum-a; 38 others``),
+    since a line listing a hundred hubs, or only the first twelve alphabetically, helps nobody.
+    """
+    if not known:
+        return "known: none"
+    ordered = sorted(known)
+    if len(ordered) <= LIST_ALL_UP_TO:
+        return "known: " + ", ".join(ordered)
+    closest = _closest(wanted, ordered) if wanted is not None else []
+    if not closest:
+        return f"{len(ordered)} known, none close to it" if wanted is not None else f"{len(ordered)} known"
+    others = len(ordered) - len(closest)
+    return f"closest: {', '.join(closest)}; {others} other{'' if others == 1 else 's'}"
+
+
+def _closest(wanted: str, ordered: list[str]) -> list[str]:
+    """Up to :data:`CLOSEST` of ``ordered`` most like ``wanted``, best first and alphabetical among equals.
+
+    ``get_close_matches`` alone breaks ties in reverse alphabetical order (``forum-h`` before
+    ``forum-a``), which reads as a mistake, so every match is taken and ranked again here.
+    """
+    matches = difflib.get_close_matches(wanted, ordered, n=len(ordered))
+
+    def rank(candidate: str) -> tuple[float, str]:
+        return -difflib.SequenceMatcher(None, candidate, wanted).ratio(), candidate
+
+    return sorted(matches, key=rank)[:CLOSEST]

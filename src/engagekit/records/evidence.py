@@ -14,7 +14,13 @@ import sqlalchemy as sa
 from engagekit.records import schema
 from engagekit.records.kinds import split_items
 from engagekit.records.store import _not_superseded, utc
-from engagekit.rules.context import ConsultationEvidence, EventCount, LocalActionEvidence, RecordedInstance
+from engagekit.rules.context import (
+    ConsultationEvidence,
+    EventCount,
+    LocalActionEvidence,
+    MemberEvidence,
+    RecordedInstance,
+)
 from engagekit.rules.findings import EvidenceItem
 
 if TYPE_CHECKING:
@@ -247,6 +253,30 @@ class StoreEvidence:
                 due=row["due_date"],
                 priority=row["priority"],
                 ref=f"local action #{row['id']}",
+            )
+            for row in self._rows(query)
+        ]
+
+    def members(self, body_id: str, on: dt.date) -> list[MemberEvidence]:
+        table = schema.members
+        query = (
+            sa.select(table)
+            .where(
+                *self._current(table),
+                table.c.body_id == body_id,
+                table.c.date <= on,
+                sa.or_(table.c.end_date.is_(None), table.c.end_date >= on),
+            )
+            .order_by(table.c.date, table.c.id)
+        )
+        return [
+            MemberEvidence(
+                name=row["name"],
+                area_id=row["area_id"],
+                office=row["office"],
+                councillor=None if row["councillor"] is None else bool(row["councillor"]),
+                since=row["date"],
+                ref=f"member #{row['id']}",
             )
             for row in self._rows(query)
         ]

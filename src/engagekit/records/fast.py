@@ -233,6 +233,8 @@ class RowCompiler:
             start, end = values[1], values[columns.index("end_date")]
             if end is not None and end < start:
                 return None
+            if values[columns.index("agm")] and values[columns.index("body_id")] is None:
+                return None  # an AGM must name its body: the general path says so
         return kind, tuple(values)
 
     def fallback(self, cells: list[str]) -> tuple[Record | None, list[tuple[str, str]]]:

@@ -26,6 +26,7 @@ class RecordKind(enum.Enum):
     INSTANCE = "instance"
     LOCAL_PRIORITY = "local-priority"
     LOCAL_ACTION = "local-action"
+    MEMBER = "member"
 
 
 class ActionStatus(enum.Enum):
@@ -236,6 +237,29 @@ class LocalAction(_Record):
         return _holder(self.body_id, self.area_id, self.cluster_id)
 
 
+@attrs.frozen(kw_only=True)
+class MemberRecord(_Record):
+    """Someone sitting on a body (or one of its instances) from ``date``, until ``end_date``.
+
+    ``area_id`` is the place the seat represents (a parish); ``office`` what they hold
+    (``chair``, ``vice-chair``; none for an ordinary member); ``councillor`` whether they are one.
+    These are the facts membership rules are checked against.
+    """
+
+    body_id: str
+    name: str
+    area_id: str | None = None
+    office: str | None = None
+    councillor: bool | None = None
+    end_date: dt.date | None = None
+
+    kind = RecordKind.MEMBER
+
+    def __attrs_post_init__(self) -> None:
+        if self.end_date is not None and self.end_date < self.date:
+            raise ValueError(f"it ends ({self.end_date}) before it starts ({self.date})")
+
+
 _SLUG = re.compile(r"[a-z0-9][a-z0-9.-]{0,99}")
 
 
@@ -261,7 +285,16 @@ def split_items(text: str | None) -> list[str]:
     return [item.strip() for item in (text or "").split(";") if item.strip()]
 
 
-Record = ActionUpdate | IndicatorReading | EngagementEvent | ReviewRecord | InstanceRecord | LocalPriority | LocalAction
+Record = (
+    ActionUpdate
+    | IndicatorReading
+    | EngagementEvent
+    | ReviewRecord
+    | InstanceRecord
+    | LocalPriority
+    | LocalAction
+    | MemberRecord
+)
 RECORD_CLASSES: dict[RecordKind, type[_Record]] = {
     RecordKind.ACTION_UPDATE: ActionUpdate,
     RecordKind.INDICATOR_READING: IndicatorReading,
@@ -270,4 +303,5 @@ RECORD_CLASSES: dict[RecordKind, type[_Record]] = {
     RecordKind.INSTANCE: InstanceRecord,
     RecordKind.LOCAL_PRIORITY: LocalPriority,
     RecordKind.LOCAL_ACTION: LocalAction,
+    RecordKind.MEMBER: MemberRecord,
 }

@@ -24,6 +24,7 @@ from engagekit.records.kinds import (
     InstanceRecord,
     LocalAction,
     LocalPriority,
+    MemberRecord,
     Record,
     RecordKind,
     ReviewKind,
@@ -66,6 +67,7 @@ KIND_COLUMNS: dict[RecordKind, list[str]] = {
         "year",
         "agreed_by",
     ],
+    RecordKind.MEMBER: ["body", "name", "area", "office", "councillor", "end_date"],
 }
 ALL_COLUMNS = list(dict.fromkeys(COMMON_COLUMNS + [column for columns in KIND_COLUMNS.values() for column in columns]))
 """Every column, in the order exports write them (a column several kinds share appears once)."""
@@ -243,6 +245,14 @@ _FIELDS: dict[RecordKind, dict[str, tuple[str, Callable[[Any], Any]]]] = {
         "year": ("year", parse_int),
         "agreed_by": ("agreed_by", _text),
     },
+    RecordKind.MEMBER: {
+        "body": ("body_id", _text),
+        "name": ("name", _text),
+        "area": ("area_id", _text),
+        "office": ("office", _text),
+        "councillor": ("councillor", parse_bool),
+        "end_date": ("end_date", parse_date),
+    },
 }
 _REQUIRED: dict[RecordKind, tuple[str, ...]] = {
     RecordKind.ACTION_UPDATE: ("action", "status"),
@@ -252,6 +262,7 @@ _REQUIRED: dict[RecordKind, tuple[str, ...]] = {
     RecordKind.INSTANCE: ("body", "instance", "name"),
     RecordKind.LOCAL_PRIORITY: ("year", "title"),
     RecordKind.LOCAL_ACTION: ("action", "title"),
+    RecordKind.MEMBER: ("body", "name"),
 }
 _CLASSES: dict[RecordKind, Callable[..., Record]] = {
     RecordKind.ACTION_UPDATE: ActionUpdate,
@@ -261,6 +272,7 @@ _CLASSES: dict[RecordKind, Callable[..., Record]] = {
     RecordKind.INSTANCE: InstanceRecord,
     RecordKind.LOCAL_PRIORITY: LocalPriority,
     RecordKind.LOCAL_ACTION: LocalAction,
+    RecordKind.MEMBER: MemberRecord,
 }
 _parse_kind = enum_parser(RecordKind)
 

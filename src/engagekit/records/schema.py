@@ -136,6 +136,17 @@ local_actions = _common(
     indexes=(sa.Index("ix_local_actions_action", "council_id", "action_id"),),
 )
 
+members = _common(
+    "members",
+    sa.Column("body_id", sa.String(100), nullable=False),
+    sa.Column("name", sa.String(500), nullable=False),
+    sa.Column("area_id", sa.String(100)),
+    sa.Column("office", sa.String(100)),
+    sa.Column("councillor", sa.Boolean),
+    sa.Column("end_date", sa.Date),
+    indexes=(sa.Index("ix_members_body", "council_id", "body_id"),),
+)
+
 RECORD_TABLES = {
     "action-update": action_updates,
     "indicator-reading": indicator_readings,
@@ -144,4 +155,5 @@ RECORD_TABLES = {
     "instance": instances,
     "local-priority": local_priorities,
     "local-action": local_actions,
+    "member": members,
 }

@@ -573,6 +573,8 @@ def _record(kind: RecordKind, row: Mapping[str, Any]) -> Record:
             value = _ENUMS[field.name](value)
         elif value is not None and field.name == "level":
             value = ParticipationLevel(value)
+        elif value is not None and field.name == "councillor":
+            value = bool(value)  # SQLite keeps a boolean as 0 or 1
         elif field.name == "recorded_at" and value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=dt.UTC)  # SQLite keeps no zone; engagekit always writes UTC
         if value is not None or field.name in ("public", "agm"):

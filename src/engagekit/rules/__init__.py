@@ -8,6 +8,7 @@ without Python — and :class:`Rule` objects that plugins register for what need
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
@@ -18,7 +19,13 @@ from engagekit.model.governance import CoverageRule, LocalPlanRule, PhaseOrderRu
 from engagekit.model.sources import Source
 from engagekit.rules.context import Evidence, NoEvidence, RuleContext
 from engagekit.rules.findings import EvidenceItem, Finding, Status
-from engagekit.rules.local import cycle_findings, local_plan_findings, quota_findings, report_findings
+from engagekit.rules.local import (
+    cycle_findings,
+    local_plan_findings,
+    membership_findings,
+    quota_findings,
+    report_findings,
+)
 from engagekit.rules.obligations import judge_deadline, review_date_finding
 from engagekit.rules.places import coverage_finding, phase_order_finding
 from engagekit.rules.progress import (
@@ -79,6 +86,9 @@ def definition_rules(council: Council) -> list[Rule]:
     for body in council.bodies:
         if body.quota is not None:
             rules.append(Rule(f"{body.id}-meeting-quota", body.name, _each(quota_findings, body), body.source))
+        for membership in body.membership_rules:
+            check = functools.partial(membership_findings, body=body, rule=membership)
+            rules.append(Rule(f"{body.id}-{membership.id}", membership.text, check, membership.source))
     if governance.update_interval_days is not None:
         rules.append(Rule(STALE_RULE, "Actions kept up to date", staleness_findings, governance.source))
     if programme.indicators:

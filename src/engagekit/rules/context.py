@@ -68,6 +68,18 @@ class LocalActionEvidence:
     ref: str | None = None
 
 
+@attrs.frozen
+class MemberEvidence:
+    """Someone recorded as sitting on a body on a date."""
+
+    name: str
+    area_id: str | None
+    office: str | None
+    councillor: bool | None
+    since: dt.date
+    ref: str | None = None
+
+
 class Evidence(Protocol):
     """The records a rule can ask about, each up to and including a date."""
 
@@ -123,6 +135,10 @@ class Evidence(Protocol):
         """Every local action agreed by ``until``, oldest first."""
         ...
 
+    def members(self, body_id: str, on: dt.date) -> list[MemberEvidence]:
+        """Who sits on a body (or instance) on a date: joined by then and not yet left."""
+        ...
+
 
 class NoEvidence:
     """Evidence for a council that has recorded nothing yet."""
@@ -164,6 +180,9 @@ class NoEvidence:
         return []
 
     def local_actions(self, until: dt.date) -> list[LocalActionEvidence]:
+        return []
+
+    def members(self, body_id: str, on: dt.date) -> list[MemberEvidence]:
         return []
 
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from engagekit.model.bodies import Body
+from engagekit.model.bodies import Body, MembershipRule
 from engagekit.model.governance import LocalPlanRule, ReportDue, ReviewCycle
 from engagekit.model.instances import Place, Placed, body_instances, first_whole_year, places_for, recorded_instance
 from engagekit.model.local import ForEach, PlaceKind, instance_id, instance_name
 from engagekit.model.sources import PartialDate, human_date
-from engagekit.rules.context import RuleContext
+from engagekit.rules.context import MemberEvidence, RuleContext
 from engagekit.rules.findings import EvidenceItem, Finding, Status
 from engagekit.rules.obligations import DUE_SOON_DAYS, quota_finding, report_due_finding, review_cycle_finding
 
@@ -167,3 +167,67 @@ def _local_plan_finding(context: RuleContext, rule: LocalPlanRule, placed: Place
 
 def _month_end(day: dt.date) -> dt.date:
     return PartialDate(day.year, day.month).latest
+
+
+def membership_findings(context: RuleContext, body: Body, rule: MembershipRule) -> list[Finding]:
+    """A membership rule judged for the body, or each of its instances, from the members recorded."""
+    rule_id = f"{body.id}-{rule.id}"
+    instances = instances_of(context, body)
+    if not instances:
+        return [none_recorded(context, body, rule_id, rule.text)]
+    return [_membership_finding(context, body, rule, rule_id, placed) for placed in instances]
+
+
+def _membership_finding(
+    context: RuleContext, body: Body, rule: MembershipRule, rule_id: str, placed: Placed
+) -> Finding:
+    members = context.evidence.members(placed.id, context.as_of)
+    status, message = Status.GREY, f"Not checked: no members of {placed.label} are recorded."
+    if members and rule.one_seat_per is not None:
+        status, message = _one_seat(context, rule, members)
+    elif members:
+        status, message = _office_holders(rule, members)
+    return Finding(
+        rule_id=rule_id,
+        rule_title=f"{placed.label}: {rule.text}",
+        subject=placed.label,
+        subject_id=placed.id,
+        status=status,
+        message=message,
+        evidence=[EvidenceItem(m.since, "member", _member_text(m), m.ref) for m in members],
+        source=rule.source or body.source,
+    )
+
+
+def _one_seat(context: RuleContext, rule: MembershipRule, members: list[MemberEvidence]) -> tuple[Status, str]:
+    assert rule.one_seat_per is not None
+    kind = rule.one_seat_per.value
+    names = {area.id: area.name for area in context.council.areas if area.kind is rule.one_seat_per}
+    seats: dict[str, list[str]] = {}
+    for member in members:
+        if member.area_id in names:
+            seats.setdefault(member.area_id, []).append(member.name)
+    doubled = [f"{names[area]} ({', '.join(who)})" for area, who in seats.items() if len(who) > 1]
+    if doubled:
+        return Status.RED, f"Not met: more than one seat for a {kind}: {'; '.join(doubled)}."
+    return Status.GREEN, f"Met: {len(seats)} {kind} seats recorded, none held twice."
+
+
+def _office_holders(rule: MembershipRule, members: list[MemberEvidence]) -> tuple[Status, str]:
+    offices = [office.lower() for office in rule.offices]
+    holders = [m for m in members if m.office is not None and m.office.lower() in offices]
+    wanted = " or ".join(rule.offices)
+    if not holders:
+        return Status.GREY, f"Not checked: no {wanted} is recorded."
+    if any(m.councillor for m in holders):
+        return Status.GREEN, f"Met: the {wanted} is held by a {rule.held_by}."
+    if all(m.councillor is False for m in holders):
+        who = ", ".join(_member_text(m) for m in holders)
+        return Status.RED, f"Not met: no {wanted} is a {rule.held_by} ({who})."
+    return Status.GREY, f"Not checked: the records do not say whether the {wanted} is a {rule.held_by}."
+
+
+def _member_text(member: MemberEvidence) -> str:
+    office = f", {member.office}" if member.office else ""
+    councillor = {True: ", councillor", False: ", not a councillor", None: ""}[member.councillor]
+    return f"{member.name}{office}{councillor}"

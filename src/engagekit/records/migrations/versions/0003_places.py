@@ -1,8 +1,9 @@
-"""Places: instances officers register, local priorities and actions, what a meeting considered.
+"""Places: instances officers register, local priorities and actions, members, what a meeting considered.
 
 A body declared for each recorded instance (a community forum) has its instances registered as
 records; a place's body agrees local priorities and actions each year; an AGM records what it
-considered (a yearly report presented). Existing records are kept as they are.
+considered (a yearly report presented); who sits on a body, for its membership rules. Existing
+records are kept as they are.
 
 Revision ID: 0003
 Revises: 0002
@@ -73,10 +74,20 @@ def upgrade() -> None:
         sa.Column("agreed_by", sa.String(200)),
     )
     op.create_index("ix_local_actions_action", "local_actions", ["council_id", "action_id"])
+    _record_table(
+        "members",
+        sa.Column("body_id", sa.String(100), nullable=False),
+        sa.Column("name", sa.String(500), nullable=False),
+        sa.Column("area_id", sa.String(100)),
+        sa.Column("office", sa.String(100)),
+        sa.Column("councillor", sa.Boolean),
+        sa.Column("end_date", sa.Date),
+    )
+    op.create_index("ix_members_body", "members", ["council_id", "body_id"])
 
 
 def downgrade() -> None:
-    for name in ("local_actions", "local_priorities", "instances"):
+    for name in ("members", "local_actions", "local_priorities", "instances"):
         op.drop_table(name)
     with op.batch_alter_table("events") as batch:
         batch.drop_column("considered")
