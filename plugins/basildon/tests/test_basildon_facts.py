@@ -1,12 +1,14 @@
 """Basildon's definition against its documents: each assertion is a fact a source states.
 
-The expected values are copied from the Connected Communities Strategy 2021 – 2026, the
-Housing and Communities Committee report (March 2021) and the Strengthening Communities
-Policy (March 2016), so a change to the definition that drifts from them fails here.
+The expected values are copied from the Connected Communities Strategy 2021 – 2026 (undated;
+the draft), the Housing and Communities Committee report recommending its adoption and the
+Strengthening Communities Policy (March 2016), so a change to the definition that drifts from
+them fails here.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,6 @@ from engagekit.model import (
     CommitmentKind,
     Council,
     CouncilType,
-    CoverageRule,
     HubStatus,
     ImpactLevel,
     IndicatorKind,
@@ -29,8 +30,18 @@ from engagekit.model import (
     items_without_source,
     sourced_items,
 )
+from engagekit.model.certainty import Certainty
+from engagekit.model.local import PlaceKind
+from engagekit.model.sources import DocumentRole
 
 DEFINITION = Path(engagekit_basildon.__file__).parent / "basildon.yaml"
+# The seed documents, where the shared folder sits beside the project (as in CI).
+SEEDS = Path(__file__).resolve().parents[3].parent / "shared" / "seeds"
+SEED_FILES = {
+    "cc-strategy-2021": "000_3202c1be0f01d296.txt",
+    "cc-committee-report-2021": "001_511c6301f63055dd.txt",
+    "sc-policy-2016": "002_eea0adfba8c3299b.txt",
+}
 
 STRATEGY = "cc-strategy-2021"
 COMMITTEE_REPORT = "cc-committee-report-2021"
@@ -74,6 +85,17 @@ def test_documents(council: Council) -> None:
     assert documents["ons-lad-2021"].kind == "dataset"
     assert council.source is not None
     assert council.source.document == "ons-lad-2021"
+    assert {d.id: d.role for d in council.documents} == {
+        STRATEGY: DocumentRole.PRIMARY,
+        COMMITTEE_REPORT: DocumentRole.PRIMARY,
+        POLICY_2016: DocumentRole.PRIMARY,
+        "ons-lad-2021": DocumentRole.SECONDARY,
+    }
+    # The strategy is undated (2021 – 2026 is its period) and the text held is the draft.
+    strategy = documents[STRATEGY]
+    assert strategy.date is None
+    assert "undated" in text(strategy.note)
+    assert "overview of the draft Connected Communities Strategy" in text(strategy.note)
 
 
 def test_borough_and_five_towns_in_order(council: Council) -> None:
@@ -98,14 +120,20 @@ def test_five_hubs_planned_not_assigned_to_towns(council: Council) -> None:
     assert hubs.areas == town_ids
     assert "community information hub" in text(hubs.description)
     assert "not yet known" in text(hubs.description)
+    # "These could be within ...": possible venues, not chosen ones; "across the five towns",
+    # not one in each.
+    assert hubs.qualifiers["venue_kinds"].certainty is Certainty.PROPOSED
+    assert "not one in each" in text(hubs.qualifiers["areas"].wording)
+    assert [s.section for s in hubs.all_sources()] == [
+        "2. Strategic Context: Connected Neighbourhoods",
+        "Appendix 2. Strategy Action Plan",
+    ]
 
 
-def test_hub_coverage_rule(council: Council) -> None:
-    (rule,) = council.programme.rules
-    assert isinstance(rule, CoverageRule)
-    assert rule.id == "hub-coverage"
-    assert rule.area_kind is AreaKind.TOWN
-    assert rule.by is None  # the strategy gives no date by which every town has a hub
+def test_no_rule_the_documents_do_not_make(council: Council) -> None:
+    # "a series of pilots to establish five community hubs across the five towns" is neither
+    # one hub per town nor a requirement, so there is no coverage rule (nor any other).
+    assert council.programme.rules == []
 
 
 # --- the Connected Communities programme --------------------------------------------------
@@ -116,11 +144,17 @@ def test_programme_period_and_adoption(council: Council) -> None:
     assert p.period is not None
     assert p.period.start == date("2021")
     assert p.period.end == date("2026")
-    # "March 2021 (TBC)" is a planned approval; the documents do not record the decision.
+    # "March 2021 (TBC)" is a planned approval; the documents do not record the decision, and
+    # do not say it was not adopted either.
     assert p.adopted is None
+    assert p.qualifiers["adopted"].certainty is Certainty.NOT_STATED
+    assert p.qualifiers["adopted"].wording == "adoption not recorded in the documents"
     assert p.status is not None
     assert "March 2021 (TBC)" in p.status
     assert p.adopted_by == "Housing and Communities Committee"
+    assert p.qualifiers["adopted_by"].certainty is Certainty.PROPOSED
+    # The summary is the Introduction's; the period and approval are Key Information's.
+    assert [s.section for s in p.all_sources()] == ["1. Introduction", "Key Information", "RECOMMENDATION"]
 
 
 def test_key_dates(council: Council) -> None:
@@ -138,6 +172,8 @@ def test_key_dates(council: Council) -> None:
     member = dates["member-approval"]
     assert member.date == date("2021-03")
     assert "TBC" in text(member.note)
+    assert member.qualifiers["date"].certainty is Certainty.EXPECTED
+    assert member.qualifiers["date"].wording == "March 2021 (TBC)"
     assert dates["strategy-review-date"].date == date("2022-03")
     assert dates["sia-review-date"].date == date("2022-02")
 
@@ -273,6 +309,8 @@ def test_all_fifteen_actions_in_order_and_place(council: Council) -> None:
         assert item.action.serves == [commitment_ids[outcome_index]]
         # Nothing the documents do not give.
         assert (item.action.owner, item.action.due, item.action.level, item.action.abcd) == (None, None, None, None)
+    cp2 = planned[13].action
+    assert cp2.partners == ["local-delivery-pilot", "creative-people-and-places"]
 
 
 def test_action_full_texts_spot_checks(council: Council) -> None:
@@ -288,17 +326,23 @@ def test_action_full_texts_spot_checks(council: Council) -> None:
 
 
 def test_indicators(council: Council) -> None:
-    directory, principles = council.programme.indicators
+    directory, principles, tracker = council.programme.indicators
     assert directory.kind is IndicatorKind.NUMERIC
     assert directory.name == "Number of services included in the Community Directory"
     assert directory.unit == "services"
     assert directory.target is None
     assert directory.baseline is None
-    assert directory.actions == ["CN-4"]
+    # Only an example KPI: the strategy ties it to no action.
+    assert directory.actions == []
     assert "example" in text(directory.description)
     assert principles.kind is IndicatorKind.MILESTONE
     assert principles.name == "Creation of new principles and models"
     assert principles.actions == []
+    # "future tracker surveys will allow us to measure how connected communities feel ...".
+    assert tracker.name == "How connected communities feel to various assets and the council itself"
+    assert tracker.certainty is Certainty.EXPECTED
+    assert tracker.qualifiers["kind"].certainty is Certainty.INFERRED
+    assert (tracker.unit, tracker.baseline, tracker.target) == (None, None, None)
 
 
 def test_governance(council: Council) -> None:
@@ -309,8 +353,17 @@ def test_governance(council: Council) -> None:
     assert len(g.measures) == 3
     assert any("tracker surveys" in m for m in g.measures)
     assert any("Benchmarking and best practice against other local authorities" in m for m in g.measures)
+    # Who approves revisions is in the Governance section, beside Performance management.
+    assert [s.section for s in g.all_sources()] == [
+        "3. Strategy action plan: Performance management and monitoring",
+        "3. Strategy action plan: Governance",
+    ]
     (cycle,) = g.review_cycles
-    assert (cycle.id, cycle.every_months, cycle.starts) == ("action-plan-annual-review", 12, date("2021-03"))
+    # "The strategy action plan will undergo an annual review": the documents do not say from
+    # when, so the cycle is not placed (March 2021 was only the "(TBC)" approval month).
+    assert (cycle.id, cycle.every_months, cycle.starts) == ("action-plan-annual-review", 12, None)
+    assert cycle.qualifiers["starts"].certainty is Certainty.NOT_STATED
+    assert "annual readdressing of the strategy action plan" in text(cycle.note)
     reviews = {r.id: r.date for r in g.review_dates}
     assert reviews == {"strategy-review": date("2022-03"), "sia-review": date("2022-02")}
 
@@ -319,6 +372,11 @@ def test_service_impact_assessment(council: Council) -> None:
     (sia,) = council.programme.assessments
     assert sia.date == date("2021-02-19")
     assert sia.review_date == date("2022-02")
+    # The dates are Key Information's; the description is the committee report's.
+    assert [(s.document, s.section) for s in sia.all_sources()] == [
+        (STRATEGY, "Key Information"),
+        (COMMITTEE_REPORT, "Diversity, Inclusion and Community Cohesion Implications"),
+    ]
 
 
 def test_corporate_plan_promises(council: Council) -> None:
@@ -370,6 +428,50 @@ def test_linked_documents(council: Council) -> None:
         "Climate and Environment Strategy 2021- 2050",
     ):
         assert title in titles
+    inclusion = next(d for d in council.programme.linked_documents if d.title == "Inclusion and Diversity Strategy 2021")
+    assert "emerging" in text(inclusion.relation)
+    assert inclusion.wording == "emerging"
+    # The eight further links are in both the strategy (section 4) and the committee report.
+    corporate_plan = next(d for d in council.programme.linked_documents if d.title == "Corporate Plan 2019– 22")
+    assert [s.document for s in corporate_plan.all_sources()] == [STRATEGY, COMMITTEE_REPORT]
+    statements = {s.id: s for s in council.programme.statements}
+    assert text(statements["approved-policies-in-place"].text).startswith(
+        "There are a number of approved Council policies and strategies in place"
+    )
+    assert len(statements["approved-policies-in-place"].items) == 8
+    assert text(statements["listen-and-share-information"].text).startswith(
+        "It is essential that the Council and its partners continue to actively listen and share information."
+    )
+
+
+def test_community_huddles_agree_local_priorities(council: Council) -> None:
+    # "Working with 'community huddles' made up of residents and services to agree local
+    # priorities and co-delivery of action plans": the documents name none, so officers
+    # register each; what each agrees is kept as records. No interval is given, so no rule.
+    huddles = next(b for b in council.bodies if b.id == "community-huddles")
+    assert huddles.for_each is not None
+    assert huddles.for_each.place is PlaceKind.RECORDED
+    assert huddles.local_plans is True
+    assert huddles.instances == []
+    assert huddles.source is not None
+    assert huddles.source.section == "Appendix 1. Policy priorities"
+
+
+def test_no_iap2_levels_the_documents_do_not_state(council: Council) -> None:
+    assert [m.id for m in council.methods if m.levels or "levels" in m.qualifiers] == []
+
+
+def test_methods_keep_separate_passages_apart(council: Council) -> None:
+    methods = {m.id: m for m in council.methods}
+    # The five planned hubs and shops, cafes and barbers as information points are two passages.
+    assert "shops, cafes and barbers" not in text(methods["community-information-hubs"].description)
+    assert methods["community-information-hubs"].certainty is Certainty.PROPOSED
+    assert "shops, cafes and barbers" in text(methods["local-businesses-as-information-hubs"].description)
+    # Front line services within communities: a consultation comment, and what both documents
+    # say is already delivered (the committee report: "were already being delivered").
+    outreach = methods["frontline-service-outreach"]
+    assert "Comments were received about a need for front line services" in text(outreach.description)
+    assert [s.document for s in outreach.all_sources()] == [STRATEGY, COMMITTEE_REPORT, STRATEGY]
 
 
 def test_bodies_partners_and_initiatives(council: Council) -> None:
@@ -377,6 +479,9 @@ def test_bodies_partners_and_initiatives(council: Council) -> None:
     assert bodies["community-involvement-network"].name == "Community Involvement Network (CIN)"
     assert bodies["community-huddles"].membership_note == "made up of residents and services"
     assert all(b.quota is None for b in council.bodies)
+    # The CIN rests on four sections of the strategy.
+    assert len(bodies["community-involvement-network"].all_sources()) == 4
+    assert "recommends" in text(bodies["housing-and-communities-committee"].description)
     partners = {p.id: p for p in council.partners}
     assert partners["nurture-development"].name == "Nurture Development"
     assert "Local Delivery Pilot's national partner" in text(partners["nurture-development"].role)
@@ -384,6 +489,8 @@ def test_bodies_partners_and_initiatives(council: Council) -> None:
     assert initiatives["local-delivery-pilot"].partners == ["nurture-development"]
     assert initiatives["digital-inclusion-pilot"].status == "taking place in Spring 2021"
     assert {"creative-people-and-places", "community-mapping", "volunteering-mobile-app"} <= set(initiatives)
+    assert len(initiatives["local-delivery-pilot"].all_sources()) == 4
+    assert {"local-delivery-pilot", "creative-people-and-places"} <= set(partners)
 
 
 # --- the Strengthening Communities Policy (2016) ------------------------------------------
@@ -394,6 +501,8 @@ def test_2016_programme(earlier: Programme) -> None:
     assert earlier.kind == "policy"
     assert earlier.adopted == date("2016-03-10")
     assert earlier.adopted_by == "Cabinet"
+    # The summary is the Policy Statement; the adoption is Key Information's.
+    assert [s.section for s in earlier.all_sources()] == ["3. Policy Statement", "Key Information"]
     assert text(earlier.summary).startswith(
         "Basildon Council will seek to enable citizens at an individual, community and Borough level"
     )
@@ -453,9 +562,42 @@ def test_2016_volunteering(earlier: Programme) -> None:
     assert "participation / civic engagement and mutual aid / self-help" in text(types.text)
 
 
-def test_communities_2016(council: Council) -> None:
-    kinds = {c.kind.value for c in council.communities}
-    assert kinds == {"place", "interest", "values", "identity"}
+def test_communities_2016(council: Council, earlier: Programme) -> None:
+    # Only the community the policy names as one: no coined "communities of values" etc.
+    assert [(c.name, c.kind.value) for c in council.communities] == [("The residential neighbourhood", "place")]
+    statements = {s.id: s for s in earlier.statements}
+    assert statements["community-connections"].items == ["interest", "values", "place", "identity"]
+    assert statements["community-spectrum"].items == ["intentional", "communities of limited liability"]
+    kinds = [item.split(":", 1)[0] for item in statements["kinds-of-community"].items]
+    assert kinds == [
+        "the residential neighbourhood",
+        "intentional",
+        "communities of limited liability",
+        "fledgling and established communities",
+        "organised communities",
+    ]
+
+
+def test_2016_vcs_and_capacity_building(earlier: Programme) -> None:
+    statements = {s.id: s for s in earlier.statements}
+    assert "Working more closely with the Voluntary and Community Sector (VCS)" in text(
+        statements["working-with-the-vcs"].text
+    )
+    essex = statements["essex-findings"]
+    assert essex.items == [
+        "patchy and short term, sometimes duplicative, with limited evidence of a joined-up approach to planning "
+        "or commissioning",
+        "hampered by short term funding arrangements, or by a lack of capacity to create sustainable models",
+    ]
+    assert text(statements["council-vcs-relationship"].text).startswith(
+        "This picture indicates a strong need at a strategic level to further develop the relationship "
+        "between Basildon Council and the VCS"
+    )
+    assert "organised communities would not benefit nor require intervention" in text(
+        statements["level-of-capacity-building"].text
+    )
+    titles = [d.title for d in earlier.linked_documents]
+    assert "Corporate Plan 2016-2020" in titles
 
 
 # --- provenance ---------------------------------------------------------------------------
@@ -464,6 +606,13 @@ def test_communities_2016(council: Council) -> None:
 def test_every_item_has_a_source(council: Council) -> None:
     assert items_without_source(council) == []
     assert len(list(sourced_items(council))) > 200  # the walk reached the whole graph
+    known = set(council.documents_by_id())
+    for path, item in sourced_items(council):
+        for source in item.all_sources():
+            assert source.document in known, path
+            assert source.section.strip(), path
+        if item.certainty is Certainty.INFERRED:
+            assert text(item.reasoning).strip(), path
 
 
 def test_sources_name_known_documents_and_sections(council: Council) -> None:
@@ -486,3 +635,43 @@ def test_sources_name_known_documents_and_sections(council: Council) -> None:
 
     walk(council)
     assert seen > 150
+
+
+# --- wording ------------------------------------------------------------------------------
+
+
+def _normalise(value: str) -> str:
+    """The seed's text without page-break footnotes, footnote marks or Markdown emphasis."""
+    lines = [line for line in value.splitlines() if line.strip() != "---" and not line.strip().startswith("<sup>")]
+    joined = re.sub(r"<sup>\d+</sup>", "", "\n".join(lines))
+    joined = re.sub(r"\*\*|^#+ ", "", joined, flags=re.MULTILINE)
+    return re.sub(r"\s+", " ", joined).strip()
+
+
+@pytest.mark.skipif(not SEEDS.exists(), reason="the shared seed documents are not beside the project")
+def test_wording_is_copied_from_the_documents(council: Council) -> None:
+    seeds = {doc: _normalise((SEEDS / name).read_text(encoding="utf-8")) for doc, name in SEED_FILES.items()}
+
+    def in_sources(value: str, item: Any) -> bool:
+        return any(_normalise(value) in seeds[s.document] for s in item.all_sources() if s.document in seeds)
+
+    for programme in [council.programme, *council.earlier_programmes]:
+        for statement in programme.statements:
+            if statement.text and "…" not in statement.text:  # an elided quote is checked by its parts
+                assert in_sources(statement.text, statement), statement.id
+            for item in statement.items:
+                quoted = re.findall(r'"([^"]+)"', item) if statement.kind == "kinds of community" else [item]
+                for part in quoted:
+                    assert in_sources(part, statement), (statement.id, part)
+        for planned in programme.action_plan.all_actions():
+            assert in_sources(planned.action.text, planned.action), planned.action.id
+        for pillar in programme.action_plan.pillars:
+            for priority in pillar.priorities:
+                for line in priority.explanation:
+                    assert in_sources(line, priority), priority.name
+        for outcome in programme.action_plan.outcomes:
+            for line in outcome.evidenced_by:
+                assert in_sources(line, outcome), outcome.id
+        for objective in programme.objectives:
+            for line in [objective.name, *objective.outcomes]:
+                assert in_sources(line, objective), objective.id
