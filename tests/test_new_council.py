@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from engagekit.cli.new_council import new_council
+from engagekit.cli import cli
+from engagekit.cli.new_council import REFERENCE_URL, new_council
 from engagekit.definition import load_definition
 from engagekit.rules import Status
 from engagekit.testing import (  # the kit's fixtures, imported so pytest finds them without the plugin
@@ -84,6 +85,26 @@ def test_the_skeleton_definition_validates_and_conforms(package: Path) -> None:
     assert len(council.programme.governance.review_dates) == 1
     assert check_conformance(council) == []
     assert check_conformance(definition_of(package)) == []
+
+
+@pytest.mark.parametrize("gss", [("--gss", "E07000069"), ()], ids=["with-gss", "without-gss"])
+def test_the_skeleton_passes_validate_strict(tmp_path: Path, gss: tuple[str, ...]) -> None:
+    """The skeleton is what a new author starts from, so it must carry no quality warning either."""
+    code, output, folder = scaffold(tmp_path, NAME, *gss)
+    assert code == 0, output
+    definition = definition_of(folder)
+    result = CliRunner().invoke(cli, ["validate", "--strict", "--definition", str(definition)])
+    assert result.stderr == ""
+    assert result.stdout == f"{definition}: valid ({NAME})\n"
+    assert result.exit_code == 0
+
+
+def test_the_skeleton_points_to_the_definition_reference_not_to_engagekit_sources(package: Path) -> None:
+    for written in (package / "README.md", definition_of(package)):
+        text = written.read_text(encoding="utf-8")
+        assert REFERENCE_URL in text, written
+        assert "src/engagekit/" not in text, written
+        assert "definition-conventions" not in text, written
 
 
 def test_without_a_gss_code_the_line_is_left_as_a_comment(tmp_path: Path) -> None:

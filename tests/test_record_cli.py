@@ -20,12 +20,13 @@ from click.testing import CliRunner, Result
 from tests.store_backends import comparable, sqlite_url
 
 from engagekit.cli import cli
-from engagekit.records import ActionStatus, ActionUpdate, Record, open_store
+from engagekit.records import ActionStatus, ActionUpdate, EngagementEvent, Record, open_store
 from engagekit.records.schema import HEAD
 
 BUSY_MS = 30_000
 BASILDON = "Basildon Borough Council"
 ACTION_COLUMNS = ["kind", "date", "action", "status", "percent", "note"]
+FERNBRIDGE = Path(__file__).resolve().parent.parent / "examples" / "fernbridge" / "fernbridge.yaml"
 DECIDIM_COLUMNS = ["id", "parent/id", "status/id", "title/en", "start_date", "end_date", "progress"]
 
 
@@ -213,6 +214,91 @@ def test_record_defaults_to_today(env: dict[str, str]) -> None:
     )
     assert result.exit_code == 0, result.output
     assert result.stdout.endswith("on 2025-01-15.\n")
+
+
+def test_record_takes_a_definition_file_as_report_does(env: dict[str, str]) -> None:
+    """Fernbridge has no plugin: its records are kept under its id and the report by file sees them."""
+    result = invoke(
+        env,
+        "record",
+        "event",
+        "--definition",
+        str(FERNBRIDGE),
+        "--kind",
+        "meeting",
+        "--body",
+        "town-forums",
+        "--public",
+        "--agm",
+        "--date",
+        "2024-09-12",
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "Recorded event #1 for Fernbridge District Council (fictional) on 2024-09-12.\n"
+    (meeting,) = stored(env, "fernbridge")
+    assert isinstance(meeting, EngagementEvent)
+    assert (meeting.body_id, meeting.public, meeting.agm, meeting.date.isoformat(), meeting.recorded_by) == (
+        "town-forums",
+        True,
+        True,
+        "2024-09-12",
+        "tester",
+    )
+    report = invoke(env, "report", "--definition", str(FERNBRIDGE), "--as-of", "2025-01-15", "--format", "json")
+    assert report.exit_code == 0, report.output
+    (quota,) = (f for f in json.loads(report.stdout)["findings"] if f["rule_id"] == "town-forums-meeting-quota")
+    assert [item["ref"] for item in quota["evidence"]] == [f"event #{meeting.id}"]
+
+
+def test_record_checks_a_definition_files_ids_and_says_which_council_in_one_line(env: dict[str, str]) -> None:
+    unknown = invoke(env, "record", "action", "-d", str(FERNBRIDGE), "--action", "CN-1", "--status", "delayed")
+    assert_one_line_error(unknown, "engagekit: action: no action 'CN-1' in this council (known: ")
+    both = invoke(
+        env, "record", "action", "-c", "basildon", "-d", str(FERNBRIDGE), "--action", "CN-1", "--status", "delayed"
+    )
+    assert_one_line_error(both, "engagekit: give --council or --definition, not both")
+    neither = invoke(env, "record", "action", "--action", "CN-1", "--status", "delayed")
+    assert_one_line_error(neither, "engagekit: say which council: --council ID")
+    missing = invoke(
+        env, "record", "action", "-d", str(FERNBRIDGE.with_name("nowhere.yaml")), "--action", "x", "--status", "delayed"
+    )
+    assert missing.exit_code == 2
+    assert "Traceback" not in missing.output
+    assert stored(env, "fernbridge") == []
+    assert stored(env, "basildon") == []
+
+
+def test_record_an_agm_with_no_body_exits_2_naming_the_body_column(env: dict[str, str]) -> None:
+    result = invoke(env, "record", "event", "-d", str(FERNBRIDGE), "--kind", "meeting", "--public", "--agm")
+    assert_one_line_error(
+        result,
+        "engagekit: body: missing: an AGM must name the body that held it "
+        "(known: fernbridge-partnership-board, town-forums)",
+    )
+    assert stored(env, "fernbridge") == []
+
+
+@pytest.mark.parametrize("with_ids", [False, True], ids=["fast-path", "general-path"])
+def test_import_refuses_an_agm_with_no_body_by_either_path(env: dict[str, str], tmp_path: Path, with_ids: bool) -> None:
+    """A file with an ``id`` column takes the general parser, one without the fast path: both refuse it."""
+    columns = ["id"] * with_ids + ["kind", "date", "event", "body", "public", "agm"]
+    rows = [
+        {"id": 1, "kind": "event", "date": "2024-06-01", "event": "meeting", "body": "town-forums", "agm": "yes"},
+        {"id": 2, "kind": "event", "date": "2024-06-02", "event": "meeting", "public": "yes", "agm": "yes"},
+        {"id": 3, "kind": "event", "date": "2024-06-03", "event": "meeting", "public": "yes", "agm": "no"},
+    ]
+    if not with_ids:
+        rows = [{key: value for key, value in row.items() if key != "id"} for row in rows]
+    path = write_rows(tmp_path / "meetings.csv", columns, rows)
+    # import takes no --definition (yet): the file is named in ENGAGEKIT_DEFINITIONS instead
+    result = invoke({**env, "ENGAGEKIT_DEFINITIONS": str(FERNBRIDGE)}, "import", str(path), "--council", "fernbridge")
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines() == [
+        f"{path}: row 3, body: missing: an AGM must name the body that held it "
+        "(known: fernbridge-partnership-board, town-forums)",
+        f"{path}: nothing imported: 1 problems in 3 rows.",
+    ]
+    assert stored(env, "fernbridge") == []
 
 
 def test_record_an_unknown_action_exits_2_with_one_line_and_writes_nothing(env: dict[str, str]) -> None:

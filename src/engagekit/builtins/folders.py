@@ -4,29 +4,95 @@
 separated like ``PATH`` (``:`` on Linux and macOS, ``;`` on Windows). Each becomes a council
 under this built-in plugin. The host passes in the environment it was built with, so a host
 built for a test or an embedding application sees that mapping, not the process's.
+
+In a folder, only visible files whose names end ``.yaml`` or ``.yml`` are read. Editors and
+people leave copies beside a definition (``council.yaml~``, ``council.yaml.bak``,
+``.council.yaml.swp``, Emacs's ``.#council.yaml`` lock): reading one would register the same
+council twice and hide both, so they are skipped, and :func:`skipped_files` names them so a
+command can say so rather than leave a council silently missing or doubled.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+
+import attrs
 
 from engagekit.hookspecs import hookimpl
 
+DEFINITION_SUFFIXES = frozenset({".yaml", ".yml"})
+"""The endings of the files read from a folder (exactly; ``.YAML`` is skipped and noted)."""
+
+
+@attrs.frozen
+class SkippedFile:
+    """A file in a definitions folder that looks like a definition but is not read, and why."""
+
+    path: Path
+    reason: str
+
+    def __str__(self) -> str:
+        return f"skipped {self.path} in ENGAGEKIT_DEFINITIONS: {self.reason}"
+
+
+def _folders_and_files(value: str) -> Iterator[tuple[Path, bool]]:
+    """Each path named by an ``ENGAGEKIT_DEFINITIONS`` value, and whether it is a folder."""
+    for part in value.split(os.pathsep):
+        if part.strip():
+            path = Path(part.strip()).expanduser()
+            yield path, path.is_dir()
+
+
+def _is_definition(path: Path) -> bool:
+    return path.suffix in DEFINITION_SUFFIXES and not path.name.startswith(".")
+
 
 def definition_files(value: str) -> list[Path]:
-    """The definition files named by an ``ENGAGEKIT_DEFINITIONS`` value, in a stable order."""
+    """The definition files named by an ``ENGAGEKIT_DEFINITIONS`` value, in a stable order.
+
+    A file named directly is always read; from a folder, only the files :func:`skipped_files`
+    does not skip (visible ones ending ``.yaml`` or ``.yml``).
+    """
     files: list[Path] = []
-    for part in value.split(os.pathsep):
-        if not part.strip():
-            continue
-        path = Path(part.strip()).expanduser()
-        if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.suffix in {".yaml", ".yml"} and p.is_file()))
+    for path, is_folder in _folders_and_files(value):
+        if is_folder:
+            files.extend(sorted(p for p in path.iterdir() if _is_definition(p) and p.is_file()))
         else:
             files.append(path)
     return files
+
+
+def skipped_files(value: str) -> list[SkippedFile]:
+    """Files in the folders named by ``value`` that look like definitions but are not read.
+
+    A name that mentions ``.yaml`` or ``.yml`` (in any case) without being a definition file is
+    almost always a backup, swap or lock file an editor left, or a copy someone set aside:
+    worth a note, since the user may expect it to be read. Other files (a README, records
+    CSV) are ignored without a word. A folder that cannot be listed names no files here; the
+    plugin reports it when it registers the councils.
+    """
+    skipped: list[SkippedFile] = []
+    for folder, is_folder in _folders_and_files(value):
+        if is_folder:
+            try:
+                skipped.extend(_skipped_in(folder))
+            except OSError:
+                continue
+    return skipped
+
+
+def _skipped_in(folder: Path) -> Iterator[SkippedFile]:
+    for path in sorted(folder.iterdir()):
+        lowered = path.name.lower()
+        if _is_definition(path) or not (".yaml" in lowered or ".yml" in lowered) or path.is_dir():
+            continue
+        if path.name.startswith("."):
+            reason = "not a definition file (hidden files are not read: an editor's lock or swap file?)"
+        else:
+            reason = "not a definition file (only names ending .yaml or .yml are read)"
+        yield SkippedFile(path, reason)
 
 
 class DefinitionFolders:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import click
 
@@ -15,13 +16,21 @@ from engagekit.cli.app import App, pass_app
 def councils(app: App, as_json: bool) -> None:
     """List the councils that plugins and definition files provide.
 
+    A file in an ENGAGEKIT_DEFINITIONS folder that looks like a definition but is not read
+    (council.yaml~, council.yaml.bak, .council.yaml.swp) gets a one-line note on stderr.
+
     \b
     Examples:
       engagekit councils
       engagekit councils --json
     """
+    from engagekit.builtins.folders import skipped_files
+
     registered = app.host.councils()
     app.warn_plugin_problems()
+    # The host reads os.environ, so this names the same folders its definition files came from.
+    for skipped in skipped_files(os.environ.get("ENGAGEKIT_DEFINITIONS", "")):
+        click.echo(f"engagekit: note: {skipped}", err=True)
     if as_json:
         data = [
             {

@@ -29,6 +29,12 @@ TEMPLATES = {
 }
 """Each template and where it goes in the new package."""
 
+REFERENCE_URL = "https://github.com/engagekit/engagekit/blob/main/docs/definition-reference.md"
+"""Where the new package's README and definition send authors for the keys a definition may hold.
+
+A link rather than a path, since the package lives outside engagekit's repository.
+"""
+
 
 def slugify(name: str) -> str:
     """A council id from its name: ``"Castle Point"`` → ``castle-point``."""
@@ -57,6 +63,7 @@ def scaffold_values(name: str, slug: str, gss_code: str | None, as_of: dt.date) 
         ),
         "document_id": f"{slug}-engagement-strategy-document",
         "review_date": f"{as_of.year + 1}-03",
+        "reference_url": REFERENCE_URL,
     }
 
 
@@ -125,9 +132,11 @@ def new_council(name: str, gss_code: str | None, slug: str | None, parent: Path)
     """Start a plugin package for a new council: engagekit-<id>/.
 
     It holds a pyproject.toml registering the plugin, a README, the module that registers
-    the council, a commented skeleton definition (<id>.yaml) that already validates, and
-    tests that use engagekit's testing kit. Fill in the definition from the council's own
-    documents, keeping a source on every item. An existing folder is never overwritten.
+    the council, a commented skeleton definition (<id>.yaml) that already validates with no
+    warnings (validate --strict), and tests that use engagekit's testing kit. Fill in the
+    definition from the council's own documents, keeping a source on every item; the keys it
+    may hold are in the definition reference (docs/definition-reference.md). An existing
+    folder is never overwritten.
 
     \b
     Examples:

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
 
-from engagekit.cli.app import App, UsageProblem, parse_date, pass_app, today
+from engagekit.cli.app import App, UsageProblem, council_option, definition_option, parse_date, pass_app, today
 
 
 def _common(function: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every kind of record takes: which council (as ``engagekit report`` names it), when, who."""
     options = [
-        click.option("--council", "-c", "council_id", required=True, metavar="ID", help="The council."),
+        council_option,
+        definition_option,
         click.option(
             "--date", "date", callback=parse_date, metavar="YYYY-MM-DD", help="When it happened (default: today)."
         ),
@@ -28,10 +31,11 @@ def _common(function: Callable[..., Any]) -> Callable[..., Any]:
     return function
 
 
-def _save(app: App, council_id: str, row: dict[str, Any], by: str | None) -> None:
+def _save(app: App, council_id: str | None, definition: Path | None, row: dict[str, Any], by: str | None) -> None:
+    """Check ``row`` against the council (by id or definition file) and store it, or exit with one line."""
     from engagekit.records.rows import RowProblem, parse_row
 
-    council = app.council(council_id, None)
+    council = app.council(council_id, definition)
     row = {key: value for key, value in row.items() if value is not None}
     row.setdefault("date", today().isoformat())
     try:
@@ -49,7 +53,9 @@ def _save(app: App, council_id: str, row: dict[str, Any], by: str | None) -> Non
 def record() -> None:
     """Record what has happened: action updates, indicator readings, events and reviews.
 
-    Records are never changed: to correct one, record again with --supersedes ID.
+    Records are never changed: to correct one, record again with --supersedes ID. Name the
+    council with --council ID, or with --definition FILE for a council kept in a definition
+    file of its own (as engagekit report takes it).
 
     \b
     Examples:
@@ -57,6 +63,7 @@ def record() -> None:
       engagekit record reading -c basildon --indicator services-in-community-directory --value 120
       engagekit record event -c thurrock --kind meeting --body community-forums --public --date 2026-03-04
       engagekit record review -c bathnes --obligation progress-report-to-cabinet --kind report --date 2013-11-06
+      engagekit record action --definition my-council.yaml --action A-1 --status in-progress
     """
 
 
@@ -73,7 +80,8 @@ def record() -> None:
 @pass_app
 def action(
     app: App,
-    council_id: str,
+    council_id: str | None,
+    definition: Path | None,
     date: dt.date | None,
     note: str | None,
     by: str | None,
@@ -86,6 +94,7 @@ def action(
     _save(
         app,
         council_id,
+        definition,
         {
             "kind": "action-update",
             "date": date and date.isoformat(),
@@ -106,7 +115,8 @@ def action(
 @pass_app
 def reading(
     app: App,
-    council_id: str,
+    council_id: str | None,
+    definition: Path | None,
     date: dt.date | None,
     note: str | None,
     by: str | None,
@@ -118,6 +128,7 @@ def reading(
     _save(
         app,
         council_id,
+        definition,
         {
             "kind": "indicator-reading",
             "date": date and date.isoformat(),
@@ -151,7 +162,8 @@ def reading(
 @pass_app
 def event(
     app: App,
-    council_id: str,
+    council_id: str | None,
+    definition: Path | None,
     date: dt.date | None,
     note: str | None,
     by: str | None,
@@ -175,6 +187,7 @@ def event(
     _save(
         app,
         council_id,
+        definition,
         {
             "kind": "event",
             "date": date and date.isoformat(),
@@ -207,7 +220,8 @@ def event(
 @pass_app
 def review(
     app: App,
-    council_id: str,
+    council_id: str | None,
+    definition: Path | None,
     date: dt.date | None,
     note: str | None,
     by: str | None,
@@ -220,6 +234,7 @@ def review(
     _save(
         app,
         council_id,
+        definition,
         {
             "kind": "review",
             "date": date and date.isoformat(),
