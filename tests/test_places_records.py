@@ -90,7 +90,8 @@ def test_records_that_disagree_are_refused(store_url: str, council: Council) -> 
     assert refused(store_url, council, meeting("network", D(2025, 1, 1))) == [
         (
             "body",
-            "body 'network' stands for one per place: name its instance (network.east, network.north, network.south)",
+            "body 'network' stands for one per place: name its instance "
+            "(known: network.east, network.north, network.south)",
         )
     ]
     assert refused(store_url, council, meeting("network.north", D(2025, 1, 1), cluster_id="south")) == [

@@ -7,6 +7,7 @@ no config file and a data folder of its own, so no test touches the user's real 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import subprocess
@@ -656,3 +657,80 @@ def test_report_text_in_a_subprocess_uses_the_store(env: dict[str, str]) -> None
     assert "RED: Further report updating on progress" in text
     assert "no report recorded" in text
     assert "review #1" not in text
+
+
+def test_record_registers_a_forum_and_its_meetings_and_members(tmp_path: Path) -> None:
+    """Thurrock's forums are known only from records: register one, then record its AGM and its chair."""
+    env = {"ENGAGEKIT_DATABASE_URL": f"sqlite:///{tmp_path / 'forums.db'}", "ENGAGEKIT_RECORDED_BY": "officer"}
+    runner = CliRunner()
+
+    def run(*args: str) -> Result:
+        return runner.invoke(cli, list(args), env=env)
+
+    registered = run(
+        "record",
+        "instance",
+        "-c",
+        "thurrock",
+        "--body",
+        "community-forums",
+        "--id",
+        "stanford",
+        "--name",
+        "Stanford Forum",
+        "--date",
+        "2019-10-01",
+    )
+    assert (registered.exit_code, registered.output) == (
+        0,
+        "Recorded instance #1 for Thurrock Council on 2019-10-01.\n",
+    )
+    agm = run(
+        "record",
+        "event",
+        "-c",
+        "thurrock",
+        "--kind",
+        "meeting",
+        "--body",
+        "community-forums.stanford",
+        "--public",
+        "--agm",
+        "--considered",
+        "annual report",
+        "--date",
+        "2025-06-01",
+    )
+    assert agm.exit_code == 0, agm.output
+    wrong = run(
+        "record", "event", "-c", "thurrock", "--kind", "meeting", "--body", "community-forums", "--date", "2025-06-01"
+    )
+    assert wrong.exit_code == 2
+    assert wrong.output.endswith(
+        "body: body 'community-forums' stands for one per place: name its instance (known: community-forums.stanford)\n"
+    )
+    chair = run(
+        "record",
+        "member",
+        "-c",
+        "thurrock",
+        "--body",
+        "community-forums.stanford",
+        "--name",
+        "Ann",
+        "--office",
+        "chair",
+        "--councillor",
+        "--date",
+        "2024-05-01",
+    )
+    assert chair.exit_code == 0, chair.output
+    exported = run("export", "-c", "thurrock", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(exported.output)))
+    assert [(row["kind"], row["body"]) for row in rows] == [
+        ("instance", "community-forums"),
+        ("event", "community-forums.stanford"),
+        ("member", "community-forums.stanford"),
+    ]
+    assert rows[1]["considered"] == "annual report"
+    assert rows[2]["councillor"] == "yes"

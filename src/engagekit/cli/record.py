@@ -64,6 +64,8 @@ def record() -> None:
       engagekit record event -c thurrock --kind meeting --body community-forums --public --date 2026-03-04
       engagekit record review -c bathnes --obligation progress-report-to-cabinet --kind report --date 2013-11-06
       engagekit record action --definition my-council.yaml --action A-1 --status in-progress
+      engagekit record instance -c thurrock --body community-forums --id stanford --name "Stanford Forum"
+      engagekit record priority -c basildon --body community-huddles.pitsea --year 2026 --title "Safer parks"
     """
 
 
@@ -159,6 +161,9 @@ def reading(
 @click.option("--formative", metavar="TEXT", help="Gunning 1: evidence the proposals were still at a formative stage.")
 @click.option("--reasons", metavar="TEXT", help="Gunning 2: the reasons given to allow intelligent consideration.")
 @click.option("--responses", metavar="TEXT", help="Gunning 4: how responses were taken into account.")
+@click.option(
+    "--considered", metavar="TEXT", help="What the meeting considered, items separated by ';' (an AGM's annual report)."
+)
 @pass_app
 def event(
     app: App,
@@ -182,6 +187,7 @@ def event(
     formative: str | None,
     reasons: str | None,
     responses: str | None,
+    considered: str | None,
 ) -> None:
     """Record a meeting, hub session, consultation, newsletter or event."""
     _save(
@@ -207,6 +213,7 @@ def event(
             "formative": formative,
             "reasons": reasons,
             "responses": responses,
+            "considered": considered,
         },
         by,
     )
@@ -246,3 +253,83 @@ def review(
         },
         by,
     )
+
+
+def _save_values(app: App, kind: str, values: dict[str, Any]) -> None:
+    """Store a record of ``kind`` from a command's options, each named after its import-file column."""
+    common = {name: values.pop(name) for name in ("council_id", "definition", "by")}
+    row = {"kind": kind, **{column: _cell(value) for column, value in values.items()}}
+    _save(app, common["council_id"], common["definition"], row, common["by"])
+
+
+def _cell(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+@record.command()
+@_common
+@click.option(
+    "--body", required=True, metavar="ID", help="The body declared for each recorded one, e.g. community-forums."
+)
+@click.option("--id", "instance", required=True, metavar="ID", help="Its own short id; its full id is BODY.ID.")
+@click.option("--name", required=True, metavar="TEXT", help="Its name, e.g. 'Stanford Community Forum'.")
+@click.option("--area", metavar="ID", help="The area it is for, if it is for one.")
+@click.option("--cluster", metavar="ID", help="The cluster it is for, if it is for one.")
+@click.option("--ends", "end_date", callback=parse_date, metavar="YYYY-MM-DD", help="When it stopped.")
+@pass_app
+def instance(app: App, /, **values: Any) -> None:
+    """Register one instance of a body the documents do not list (a forum): --date is when it started.
+
+    Its meetings and findings then use its full id, BODY.ID (community-forums.stanford). To
+    rename or move it, record it again with --supersedes; with --ends, it is no longer judged
+    after that date.
+    """
+    _save_values(app, "instance", values)
+
+
+@record.command()
+@_common
+@click.option("--body", metavar="ID", help="The body (instance) that agreed it, e.g. area-network.riverside.")
+@click.option("--area", metavar="ID", help="Or the area whose priority it is.")
+@click.option("--cluster", metavar="ID", help="Or the cluster whose priority it is.")
+@click.option("--year", required=True, type=int, metavar="YYYY", help="The plan year it is for.")
+@click.option("--title", required=True, metavar="TEXT", help="The priority, as agreed.")
+@click.option("--agreed-by", "agreed_by", metavar="WHO", help="Who agreed it (the network's AGM, say).")
+@pass_app
+def priority(app: App, /, **values: Any) -> None:
+    """Record a local priority a place's body agreed for a year: --date is when it was agreed."""
+    _save_values(app, "local-priority", values)
+
+
+@record.command("local-action")
+@_common
+@click.option(
+    "--action", required=True, metavar="ID", help="A new id for the action (not one of the council-wide plan)."
+)
+@click.option("--body", metavar="ID", help="The body (instance) that agreed it.")
+@click.option("--area", metavar="ID", help="Or the area whose action it is.")
+@click.option("--cluster", metavar="ID", help="Or the cluster whose action it is.")
+@click.option("--title", required=True, metavar="TEXT", help="What will be done.")
+@click.option("--owner", metavar="WHO")
+@click.option("--due", callback=parse_date, metavar="YYYY-MM-DD")
+@click.option("--priority", metavar="TEXT", help="The local priority it serves.")
+@click.option("--year", type=int, metavar="YYYY", help="The plan year it belongs to.")
+@click.option("--agreed-by", "agreed_by", metavar="WHO")
+@pass_app
+def local_action(app: App, /, **values: Any) -> None:
+    """Record a local action a place's body agreed: it then takes updates like any action (record action)."""
+    _save_values(app, "local-action", values)
+
+
+@record.command()
+@_common
+@click.option("--body", required=True, metavar="ID", help="The body (or instance) they sit on.")
+@click.option("--name", required=True, metavar="TEXT", help="Who, or which seat.")
+@click.option("--area", metavar="ID", help="The place the seat represents (a parish).")
+@click.option("--office", metavar="TEXT", help="chair, vice-chair, ... (none for an ordinary member).")
+@click.option("--councillor/--not-councillor", "councillor", default=None, help="Whether they are a councillor.")
+@click.option("--ends", "end_date", callback=parse_date, metavar="YYYY-MM-DD", help="When they left.")
+@pass_app
+def member(app: App, /, **values: Any) -> None:
+    """Record someone sitting on a body from --date: the facts its membership rules are checked against."""
+    _save_values(app, "member", values)

@@ -170,14 +170,9 @@ class Vocabulary:
             or body_id not in set(self.declared.values()) | self.recorded_kinds
         ):
             return False
-        mine = sorted(instance for instance, declared in self.declared.items() if declared == body_id)
-        listed = ", ".join(mine[:20]) + (f" and {len(mine) - 20} more" if len(mine) > 20 else "")
-        found.append(
-            (
-                "body",
-                f"body {body_id!r} stands for one per place: name its instance ({listed or 'none registered yet'})",
-            )
-        )
+        mine = {instance for instance, declared in self.declared.items() if declared == body_id}
+        listed = known_ids(mine) if mine else "none registered yet"
+        found.append(("body", f"body {body_id!r} stands for one per place: name its instance ({listed})"))
         return True
 
     def _place_agrees(self, body_id: str | None, area_id: str | None, cluster_id: str | None) -> list[tuple[str, str]]:
