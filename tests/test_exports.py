@@ -18,7 +18,16 @@ from engagekit.plugins import PluginHost
 from engagekit.records import ActionStatus, ActionUpdate, IndicatorReading, ReviewKind, ReviewRecord, open_store
 from engagekit.records.files import file_sha256, read_decidim
 from engagekit.report import Report, council_report
-from engagekit.report.docx import ACTION_PLAN, FINDINGS, HEADINGS, SOURCES, SUMMARY, render_docx
+from engagekit.report.docx import (
+    ACTION_PLAN,
+    DETAILS,
+    FINDINGS,
+    HEADINGS,
+    OWN_PLACES,
+    SOURCES,
+    SUMMARY,
+    render_docx,
+)
 from engagekit.report.tables import (
     ACTION_COLUMNS,
     DECIDIM_RESULT_COLUMNS,
@@ -122,6 +131,13 @@ def open_docx(report: Report) -> Any:
     return docx.Document(io.BytesIO(render_docx(report)))
 
 
+def part_of(paragraphs: list[Any], heading: str) -> list[Any]:
+    """The paragraphs under one numbered Heading 1, up to the next."""
+    start = next(i for i, p in enumerate(paragraphs) if p.style.name == "Heading 1" and p.text == heading)
+    end = next((i for i, p in enumerate(paragraphs) if i > start and p.style.name == "Heading 1"), len(paragraphs))
+    return paragraphs[start + 1 : end]
+
+
 def header_cells(table: Any) -> list[str]:
     return [cell.text for cell in table.rows[0].cells]
 
@@ -155,12 +171,17 @@ def test_the_word_report_has_a_title_a_header_line_and_the_numbered_headings_in_
     assert "Connected Communities Strategy 2021 – 2026" in line
     assert "Report as of 1 March 2026" in line
     level_one = [p.text for p in paragraphs if p.style.name == "Heading 1"]
-    assert level_one == HEADINGS == [SUMMARY, FINDINGS, ACTION_PLAN, SOURCES]
+    assert level_one == HEADINGS == [SUMMARY, FINDINGS, ACTION_PLAN, DETAILS, SOURCES]
     level_two = [p.text for p in paragraphs if p.style.name == "Heading 2"]
     assert level_two[0] == "Needs attention"
+    plan = part_of(paragraphs, ACTION_PLAN)
+    level_two = [p.text for p in plan if p.style.name == "Heading 2"]
     assert [title.split(": ", 1)[1] for title in level_two if title.startswith("Focus area: ")] == BASILDON_PILLARS
-    level_three = [p.text for p in paragraphs if p.style.name == "Heading 3"]
+    level_three = [p.text for p in plan if p.style.name == "Heading 3"]
     assert [title.removeprefix("Outcome: ") for title in level_three] == BASILDON_OUTCOMES
+    details = [p.text for p in part_of(paragraphs, DETAILS) if p.style.name == "Heading 2"]
+    assert details == [section.title for section in report.sections if section.id not in OWN_PLACES]
+    assert {"Places and communities", "Governance and review schedule"} <= set(details)
     properties = document.core_properties
     assert properties.title == report.title
     assert "report as of 1 March 2026" in properties.subject
@@ -223,7 +244,7 @@ def test_without_records_the_action_tables_have_no_latest_update_column(reports:
 def test_the_sources_table_comes_last(reports: Reports) -> None:
     document = open_docx(reports.plain)
     last = document.tables[-1]
-    assert header_cells(last) == ["Document", "Publisher", "Date", "Facts cited"]
+    assert header_cells(last) == ["Document", "Publisher", "Date", "Whose", "Facts cited"]
     assert len(last.rows) - 1 == len(reports.council.documents)
 
 

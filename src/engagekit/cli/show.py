@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from engagekit.cli.app import App, council_option, definition_option, pass_app
+
+if TYPE_CHECKING:  # the model and the report load only when a council is shown, not for --help
+    from engagekit.model import Body, Council, Outcome, Phase, Programme
 
 
 @click.command()
@@ -29,58 +33,97 @@ def show(app: App, council_id: str | None, definition: Path | None, as_json: boo
 
         click.echo(json.dumps(make_converter().unstructure(council), indent=2, ensure_ascii=False))
         return
+    click.echo("\n".join(_summary_lines(council)))
+
+
+def _summary_lines(council: Council) -> list[str]:
+    """The model in a few lines, each fact with how sure the definition says it is."""
+    from engagekit.report.caveats import adoption, mark, mark_field
+
     p = council.programme
-    plan = p.action_plan
     kind = council.council_type.value if council.council_type else "not yet known"
+    period = p.period.human() if p.period else "period not yet known"
     lines = [
-        f"{council.name} ({council.id})",
-        f"  ONS code: {council.gss_code or 'not yet known'}; type: {kind}",
-        f"  Programme: {p.name} ({p.kind}), {p.period.human() if p.period else 'period not yet known'}",
-        f"  Adopted: {p.adopted.human() if p.adopted else 'not adopted in the documents'}"
-        + (f" by {p.adopted_by}" if p.adopted and p.adopted_by else ""),
+        mark(council, f"{council.name} ({council.id})"),
+        f"  ONS code: {mark_field(council, 'gss_code', council.gss_code or 'not yet known')}; "
+        f"type: {mark_field(council, 'council_type', kind)}",
+        f"  Programme: {mark(p, f'{p.name} ({p.kind})')}, {mark_field(p, 'period', period)}",
+        f"  Adopted: {adoption(p)}",
     ]
-    if p.status:
-        lines.append(f"  Status: {p.status}")
+    if p.adopted is None and p.adopted_by:
+        lines.append(f"  Adoption by: {mark_field(p, 'adopted_by', p.adopted_by)}")
+    if p.status and p.adopted:  # without an adoption date the status is given beside "Adopted"
+        lines.append(f"  Status: {mark_field(p, 'status', p.status)}")
     for earlier in council.earlier_programmes:
-        lines.append(
-            f"  Earlier programme: {earlier.name} ({earlier.adopted.human() if earlier.adopted else 'date not known'})"
-        )
+        when = mark_field(earlier, "adopted", earlier.adopted.human()) if earlier.adopted else "date not known"
+        lines.append(f"  Earlier programme: {mark(earlier, earlier.name)} ({when})")
+    lines += _places_lines(council)
+    lines += _plan_lines(p)
+    if council.bodies:
+        lines.append(f"  Bodies ({len(council.bodies)}): " + ", ".join(_body(b) for b in council.bodies))
+    lines.append(f"  Sources: {len(council.documents)} documents")
+    return lines
+
+
+def _places_lines(council: Council) -> list[str]:
+    from engagekit.report.caveats import mark, mark_field
+
+    lines = []
     if council.areas:
-        lines.append(
-            f"  Areas ({len(council.areas)}): " + ", ".join(f"{a.name} [{a.kind.value}]" for a in council.areas)
-        )
+        areas = ", ".join(f"{mark(a, a.name)} [{mark_field(a, 'kind', a.kind.value)}]" for a in council.areas)
+        lines.append(f"  Areas ({len(council.areas)}): {areas}")
     if council.clusters:
-        lines.append(f"  Clusters ({len(council.clusters)}): " + ", ".join(c.name for c in council.clusters))
+        lines.append(f"  Clusters ({len(council.clusters)}): " + ", ".join(mark(c, c.name) for c in council.clusters))
     if council.phases:
-        lines.append(
-            f"  Phases ({len(council.phases)}): "
-            + ", ".join(
-                f"{ph.name} ({len(ph.clusters) if ph.clusters is not None else 'clusters not yet known'})"
-                for ph in council.phases
-            )
-        )
+        lines.append(f"  Phases ({len(council.phases)}): " + ", ".join(_phase(ph) for ph in council.phases))
     if council.hubs:
-        lines.append(
-            f"  Hubs ({sum(h.count for h in council.hubs)}): "
-            + ", ".join(f"{h.name} ×{h.count} [{h.status.value}]" for h in council.hubs)
+        hubs = ", ".join(
+            f"{mark(h, h.name)} ×{mark_field(h, 'count', str(h.count))} [{mark_field(h, 'status', h.status.value)}]"
+            for h in council.hubs
         )
+        lines.append(f"  Hubs ({sum(h.count for h in council.hubs)}): {hubs}")
+    return lines
+
+
+def _phase(phase: Phase) -> str:
+    """``Phase One (currently expected) (3, currently expected)``: how many clusters, and how sure."""
+    from engagekit.report.caveats import field_words, mark
+
+    count = str(len(phase.clusters)) if phase.clusters is not None else "clusters not yet known"
+    words = field_words(phase, "clusters")
+    return f"{mark(phase, phase.name)} ({count}{f', {words}' if words else ''})"
+
+
+def _body(body: Body) -> str:
+    from engagekit.report.caveats import declared, mark
+
+    name = mark(body, declared(body.name, body.for_each))
+    return f"{name} (one for {body.for_each.describe()})" if body.for_each else name
+
+
+def _plan_lines(p: Programme) -> list[str]:
+    from engagekit.report.caveats import mark
+
+    plan = p.action_plan
+    lines = []
     if p.commitments:
-        lines.append(f"  Commitments ({len(p.commitments)}): " + ", ".join(c.name for c in p.commitments))
+        lines.append(f"  Commitments ({len(p.commitments)}): " + ", ".join(mark(c, c.name) for c in p.commitments))
     lines.append(
         f"  Action plan: {len(plan.pillars)} {plan.pillar_label}s, {sum(1 for _ in plan.all_outcomes())} outcomes, "
         f"{sum(1 for _ in plan.all_actions())} actions"
     )
     for pillar in plan.pillars:
-        lines.append(f"    {pillar.name}")
-        for outcome in pillar.outcomes:
-            lines.append(f"      {outcome.statement}")
-            for action in outcome.actions:
-                lines.append(f"        {action.id}  {action.text}")
-    for outcome in plan.outcomes:
-        lines.append(f"    {outcome.statement}")
-        for action in outcome.actions:
-            lines.append(f"      {action.id}  {action.text}")
-    if council.bodies:
-        lines.append(f"  Bodies ({len(council.bodies)}): " + ", ".join(b.name for b in council.bodies))
-    lines.append(f"  Sources: {len(council.documents)} documents")
-    click.echo("\n".join(lines))
+        lines.append(f"    {mark(pillar, pillar.name)}")
+        lines += _outcome_lines(pillar.outcomes, "      ")
+    lines += _outcome_lines(plan.outcomes, "    ")
+    return lines
+
+
+def _outcome_lines(outcomes: list[Outcome], indent: str) -> list[str]:
+    from engagekit.report.caveats import mark
+
+    lines = []
+    for outcome in outcomes:
+        lines.append(f"{indent}{mark(outcome, outcome.statement)}")
+        lines += [f"{indent}  {action.id}  {mark(action, action.text)}" for action in outcome.actions]
+    return lines

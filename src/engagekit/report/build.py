@@ -2,7 +2,9 @@
 findings and sources, as plain data for any renderer.
 
 The report says "not yet known" wherever the definition leaves a fact open, so a reader can
-tell a gap in the documents from a fact.
+tell a gap in the documents from a fact, and prints how sure each fact is beside it
+(:mod:`engagekit.report.caveats`). No description, note or caveat of the definition is left
+out: long texts go into notes under the tables, so every format carries them whole.
 """
 
 from __future__ import annotations
@@ -11,15 +13,30 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from engagekit.model.action_plan import Outcome
+from engagekit.model.action_plan import Action, Indicator, Outcome, Pillar
 from engagekit.model.council import Council, Programme
-from engagekit.model.sources import Document, PartialDate, Source, human_date
+from engagekit.model.sources import Document, human_date
+from engagekit.report.caveats import (
+    UNKNOWN,
+    Note,
+    adoption,
+    cite_all,
+    document_role,
+    mark,
+    mark_field,
+    notes,
+    notes_list,
+)
 from engagekit.report.charts import report_charts
-from engagekit.report.document import BulletList, Fields, Paragraph, Report, Section, Table
+from engagekit.report.document import Block, BulletList, Fields, Paragraph, Report, Section, Table
+from engagekit.report.governance import earlier_obligations, governance_notes, governance_section, rule_items
+from engagekit.report.people import people_section
+from engagekit.report.places import places_section
+from engagekit.report.programme import programme_detail_section
 from engagekit.rules.context import Evidence, NoEvidence
 from engagekit.rules.findings import EvidenceItem, Finding, Status
 
-UNKNOWN = "not yet known"
+__all__ = ["UNKNOWN", "build_report"]
 
 
 def build_report(
@@ -43,15 +60,15 @@ def build_report(
         _header(council, as_of),
         _summary(findings, counts),
         Section("charts", "At a glance", list(report_charts(council, findings, evidence or NoEvidence(), as_of))),
-        _places(council, docs),
+        places_section(council),
         _commitments(programme, docs),
         _action_plan(programme, docs, latest_updates or {}),
-        _governance(programme, findings, docs),
-        _people(council, docs),
-        _programme_detail(programme, docs),
-        *[_earlier(earlier, docs) for earlier in council.earlier_programmes],
+        governance_section(council, findings, docs),
+        people_section(council),
+        programme_detail_section(council, programme),
+        *[_earlier(council, earlier, docs) for earlier in council.earlier_programmes],
         *extra_sections,
-        _findings(findings, docs),
+        _findings(council, findings, docs),
         _sources(council),
     ]
     return Report(
@@ -65,39 +82,53 @@ def build_report(
     )
 
 
-def _cite(source: Source | None, docs: dict[str, Document]) -> str:
-    return source.cite(docs) if source else "no source given"
-
-
-def _date(value: PartialDate | None) -> str:
-    return value.human() if value else UNKNOWN
-
-
-def _known_list(values: list[str] | None, empty: str = "none") -> str:
-    if values is None:
-        return UNKNOWN
-    return ", ".join(values) if values else empty
+# -- header and summary -------------------------------------------------------------------
 
 
 def _header(council: Council, as_of: dt.date) -> Section:
     p = council.programme
-    adopted = _date(p.adopted)
-    if p.adopted and p.adopted_by:
-        adopted += f" by {p.adopted_by}"
+    kind = council.council_type.value if council.council_type else UNKNOWN
     items = [
-        ("Council", council.name),
-        ("ONS code", council.gss_code or UNKNOWN),
-        ("Type of council", council.council_type.value if council.council_type else UNKNOWN),
-        ("Programme", f"{p.name} ({p.kind})"),
-        ("Period", p.period.human() if p.period else UNKNOWN),
-        *([("Status", p.status)] if p.status and p.adopted else []),
-        ("Adopted", adopted if p.adopted else f"not adopted in the documents{f' ({p.status})' if p.status else ''}"),
+        ("Council", mark(council, council.name)),
+        ("ONS code", mark_field(council, "gss_code", council.gss_code or UNKNOWN)),
+        ("Type of council", mark_field(council, "council_type", kind)),
+        *_programme_fields(p),
         ("Report as of", human_date(as_of)),
     ]
-    blocks: list[Fields | Paragraph] = [Fields(items)]
-    if p.summary:
-        blocks.append(Paragraph(p.summary))
-    return Section("header", "About this report", list(blocks))
+    blocks: list[Block] = [Fields(items)]
+    if council.description:
+        blocks.append(Paragraph(mark_field(council, "description", council.description)))
+    blocks += _programme_text(p)
+    found = notes(council, council.name, inline=True, shown={"name", "gss_code", "council_type", "description"})
+    blocks += notes_list(found + _programme_notes(p))
+    return Section("header", "About this report", blocks)
+
+
+def _programme_fields(p: Programme) -> list[tuple[str, str]]:
+    """Programme, period, status (where adopted) and adoption, each with how sure it is.
+
+    Without an adoption date the status is given beside "adoption not recorded in the documents".
+    """
+    fields = [
+        ("Programme", mark(p, f"{p.name} ({mark_field(p, 'kind', p.kind)})")),
+        ("Period", mark_field(p, "period", p.period.human() if p.period else UNKNOWN)),
+    ]
+    if p.status and p.adopted:
+        fields.append(("Status", mark_field(p, "status", p.status)))
+    fields.append(("Adopted", adoption(p)))
+    if p.adopted is None and p.adopted_by:
+        fields.append(("Adoption by", mark_field(p, "adopted_by", p.adopted_by)))
+    return fields
+
+
+def _programme_text(p: Programme) -> list[Block]:
+    return [Paragraph(mark_field(p, "summary", p.summary))] if p.summary else []
+
+
+def _programme_notes(p: Programme) -> list[Note]:
+    """How sure the programme's other fields are (those the header does not already mark)."""
+    shown = {"name", "kind", "period", "adopted", "adopted_by", "summary"} | ({"status"} if p.adopted else set())
+    return notes(p, p.name, inline=True, shown=shown)
 
 
 def _summary(findings: list[Finding], counts: Counter[Status]) -> Section:
@@ -118,93 +149,7 @@ def _summary(findings: list[Finding], counts: Counter[Status]) -> Section:
     return Section("summary", "Summary", list(blocks))
 
 
-def _places(council: Council, docs: dict[str, Document]) -> Section:
-    names = {area.id: area.name for area in council.areas}
-    cluster_names = {cluster.id: cluster.name for cluster in council.clusters}
-    phase_names = {phase.id: phase.name for phase in council.phases}
-    sections = []
-    if council.areas:
-        rows = [
-            [
-                area.name,
-                area.kind.value,
-                names.get(area.parent, "") if area.parent else "",
-                area.gss_code or "",
-                {True: "yes", False: "no", None: ""}[area.parished],
-                ", ".join(area.localities),
-            ]
-            for area in council.areas
-        ]
-        sections.append(
-            Section(
-                "areas",
-                "Areas",
-                [Table("Areas", ["Area", "Kind", "Within", "ONS code", "Parished", "Localities"], rows)],
-            )
-        )
-    if council.clusters:
-        rows = [
-            [
-                cluster.name,
-                ", ".join(cluster.localities) or "",
-                _known_list(cluster.wards),
-                phase_names.get(cluster.phase, cluster.phase) if cluster.phase else "",
-            ]
-            for cluster in council.clusters
-        ]
-        sections.append(
-            Section(
-                "clusters",
-                "Clusters",
-                [Table("Clusters", ["Cluster", "Localities", "Wards", "Phase"], rows)],
-            )
-        )
-    if council.phases:
-        rows = [
-            [
-                str(phase.order),
-                phase.name,
-                _known_list([cluster_names.get(c, c) for c in phase.clusters] if phase.clusters is not None else None),
-                _date(phase.starts),
-                phase.rationale or "",
-            ]
-            for phase in sorted(council.phases, key=lambda p: p.order)
-        ]
-        sections.append(
-            Section(
-                "phases",
-                "Rollout phases",
-                [Table("Rollout phases", ["Order", "Phase", "Clusters", "Starts", "Why"], rows)],
-            )
-        )
-    if council.hubs:
-        rows = [
-            [
-                hub.name,
-                str(hub.count),
-                hub.status.value,
-                _known_list([names.get(a, a) for a in hub.areas] if hub.areas is not None else None),
-                hub.venue or ", ".join(hub.venue_kinds) or UNKNOWN,
-                hub.co_located_with or UNKNOWN,
-                hub.delivery_model or "",
-            ]
-            for hub in council.hubs
-        ]
-        blocks: list[Table | Paragraph] = [
-            Table("Community hubs", ["Hub", "Number", "Status", "Areas", "Venue", "Co-located with", "Delivery"], rows)
-        ]
-        blocks += [Paragraph(f"{hub.name}: {hub.description}") for hub in council.hubs if hub.description]
-        sections.append(Section("hubs", "Community hubs", list(blocks)))
-    if council.communities:
-        rows = [[c.name, c.kind.value, c.description or "", ", ".join(c.examples)] for c in council.communities]
-        sections.append(
-            Section(
-                "communities",
-                "Communities",
-                [Table("Communities", ["Community", "Of", "Description", "Examples"], rows)],
-            )
-        )
-    return Section("places", "Places and communities", sections=sections)
+# -- commitments and the action plan ------------------------------------------------------
 
 
 def _commitments(programme: Programme, docs: dict[str, Document]) -> Section:
@@ -212,23 +157,28 @@ def _commitments(programme: Programme, docs: dict[str, Document]) -> Section:
     for planned in programme.action_plan.all_actions():
         served = set(planned.action.serves) | set(planned.outcome.serves)
         for commitment_id in served:
-            serving.setdefault(commitment_id, []).append(f"{planned.action.id} {planned.action.text}")
+            serving.setdefault(commitment_id, []).append(
+                f"{planned.action.id} {mark(planned.action, planned.action.text)}"
+            )
     has_actions = any(True for _ in programme.action_plan.all_actions())
     sections = []
     for commitment in programme.commitments:
         label = f"{commitment.label}) " if commitment.label else ""
-        blocks: list[Paragraph | BulletList] = []
+        blocks: list[Block] = []
         if commitment.tagline:
-            blocks.append(Paragraph(commitment.tagline))
+            blocks.append(Paragraph(mark_field(commitment, "tagline", commitment.tagline)))
         if commitment.statement:
-            blocks.append(Paragraph(commitment.statement))
+            blocks.append(Paragraph(mark_field(commitment, "statement", commitment.statement)))
         actions = serving.get(commitment.id, [])
         if actions:
             blocks.append(BulletList(actions, "Actions that serve it"))
         elif has_actions:
             blocks.append(Paragraph("No action in the action plan is linked to this yet."))
-        blocks.append(Paragraph(f"Source: {_cite(commitment.source, docs)}"))
-        sections.append(Section(f"commitment-{commitment.id}", f"{label}{commitment.name}", list(blocks)))
+        shown = {"name", "label", "tagline", "statement"}
+        blocks += notes_list(notes(commitment, commitment.name, inline=True, shown=shown))
+        blocks.append(Paragraph(f"Source: {cite_all(commitment, docs)}"))
+        title = mark(commitment, f"{label}{commitment.name}")
+        sections.append(Section(f"commitment-{commitment.id}", title, blocks))
     kinds = sorted({c.kind.value for c in programme.commitments})
     title = "Commitments and principles" if len(kinds) != 1 else f"{kinds[0].capitalize()}s"
     intro = (
@@ -243,22 +193,8 @@ def _action_plan(
     programme: Programme, docs: dict[str, Document], latest: Mapping[str, EvidenceItem] | None = None
 ) -> Section:
     plan = programme.action_plan
-    sections = []
     commitment_names = {c.id: c.name for c in programme.commitments}
-    label = plan.pillar_label
-    for pillar in plan.pillars:
-        blocks: list[Paragraph | BulletList | Table] = []
-        if pillar.description:
-            blocks.append(Paragraph(pillar.description))
-        if pillar.priorities:
-            items = []
-            for priority in pillar.priorities:
-                items.append(priority.name + (": " + " ".join(priority.explanation) if priority.explanation else ""))
-            blocks.append(BulletList(items, "Policy priorities"))
-        outcome_sections = [_outcome_section(outcome, commitment_names, latest) for outcome in pillar.outcomes]
-        sections.append(
-            Section(f"pillar-{pillar.id}", f"{label.capitalize()}: {pillar.name}", list(blocks), outcome_sections)
-        )
+    sections = [_pillar_section(pillar, plan.pillar_label, commitment_names, latest) for pillar in plan.pillars]
     if plan.outcomes:
         sections.append(
             Section(
@@ -268,33 +204,11 @@ def _action_plan(
             )
         )
     if programme.indicators:
-        rows = [
-            [
-                i.name,
-                i.kind.value,
-                i.unit or "",
-                _number(i.baseline),
-                _number(i.target),
-                i.direction.value if i.direction else "",
-                ", ".join(i.actions),
-            ]
-            for i in programme.indicators
-        ]
-        sections.append(
-            Section(
-                "indicators",
-                "Indicators",
-                [
-                    Table(
-                        "Indicators", ["Indicator", "Kind", "Unit", "Baseline", "Target", "Direction", "Actions"], rows
-                    )
-                ],
-            )
-        )
+        sections.append(_indicators(programme.indicators))
     total = sum(1 for _ in plan.all_actions())
-    intro = [
-        Paragraph(f"{len(plan.pillars)} {label}s, {sum(1 for _ in plan.all_outcomes())} outcomes, {total} actions.")
-    ]
+    label = plan.pillar_label
+    counted = f"{len(plan.pillars)} {label}s, {sum(1 for _ in plan.all_outcomes())} outcomes, {total} actions."
+    intro: list[Block] = [Paragraph(mark(plan, counted))]
     planned = [item.action for item in plan.all_actions()]
     missing = [
         what
@@ -303,7 +217,46 @@ def _action_plan(
     ]
     if planned and missing:
         intro.append(Paragraph(f"The documents give no {' or '.join(missing)} for these actions: not yet known."))
-    return Section("action-plan", "Action plan", list(intro) if sections else [], sections)
+    intro += notes_list(notes(plan, "The action plan", inline=True))
+    return Section("action-plan", "Action plan", intro if sections else [], sections)
+
+
+def _pillar_section(
+    pillar: Pillar, label: str, commitment_names: dict[str, str], latest: Mapping[str, EvidenceItem] | None
+) -> Section:
+    blocks: list[Block] = []
+    if pillar.description:
+        blocks.append(Paragraph(mark_field(pillar, "description", pillar.description)))
+    if pillar.priorities:
+        items = [
+            mark(priority, priority.name) + (": " + " ".join(priority.explanation) if priority.explanation else "")
+            for priority in pillar.priorities
+        ]
+        blocks.append(BulletList(items, "Policy priorities"))
+    found = notes(pillar, pillar.name, inline=True, shown={"name", "description"})
+    found += [note for priority in pillar.priorities for note in notes(priority, priority.name, inline=True)]
+    blocks += notes_list(found)
+    outcomes = [_outcome_section(outcome, commitment_names, latest) for outcome in pillar.outcomes]
+    title = mark(pillar, f"{label.capitalize()}: {pillar.name}")
+    return Section(f"pillar-{pillar.id}", title, blocks, outcomes)
+
+
+def _indicators(indicators: list[Indicator]) -> Section:
+    rows = [
+        [
+            mark(i, i.name, brief=True),
+            mark_field(i, "kind", i.kind.value, brief=True),
+            mark_field(i, "unit", i.unit or "", brief=True),
+            mark_field(i, "baseline", _number(i.baseline), brief=True),
+            mark_field(i, "target", _number(i.target), brief=True),
+            mark_field(i, "direction", i.direction.value if i.direction else "", brief=True),
+            mark_field(i, "actions", ", ".join(i.actions), brief=True),
+        ]
+        for i in indicators
+    ]
+    columns = ["Indicator", "Kind", "Unit", "Baseline", "Target", "Direction", "Actions"]
+    found = [note for i in indicators for note in notes(i, i.name, (None, i.description))]
+    return Section("indicators", "Indicators", [Table("Indicators", columns, rows), *notes_list(found)])
 
 
 def _number(value: float | None) -> str:
@@ -315,12 +268,17 @@ def _number(value: float | None) -> str:
 def _outcome_section(
     outcome: Outcome, commitment_names: dict[str, str], latest: Mapping[str, EvidenceItem] | None = None
 ) -> Section:
-    blocks: list[Paragraph | BulletList | Table] = []
+    blocks: list[Block] = []
     if outcome.evidenced_by:
-        blocks.append(BulletList(outcome.evidenced_by, "Evidenced in the following ways"))
+        blocks.append(
+            BulletList(outcome.evidenced_by, mark_field(outcome, "evidenced_by", "Evidenced in the following ways"))
+        )
     if outcome.actions:
         blocks.append(_actions_table(outcome, commitment_names, latest or {}))
-    return Section(f"outcome-{outcome.id}", f"Outcome: {outcome.statement}", list(blocks))
+    found = notes(outcome, outcome.statement, inline=True, shown={"statement", "evidenced_by"})
+    found += [note for action in outcome.actions for note in notes(action, action.id, ("note", action.note))]
+    blocks += notes_list(found)
+    return Section(f"outcome-{outcome.id}", mark(outcome, f"Outcome: {outcome.statement}"), blocks)
 
 
 def _actions_table(outcome: Outcome, commitment_names: dict[str, str], latest: Mapping[str, EvidenceItem]) -> Table:
@@ -330,22 +288,23 @@ def _actions_table(outcome: Outcome, commitment_names: dict[str, str], latest: M
     appears only where an action serves something besides its outcome's own commitments.
     """
     actions = outcome.actions
-    columns = ["Id", "Action"]
     show_owner = any(a.owner for a in actions)
     show_due = any(a.due or a.review_point for a in actions)
     show_serves = any(set(a.serves) - set(outcome.serves) for a in actions)
     show_latest = bool(latest)
-    columns += ["Owner"] * show_owner + ["Due"] * show_due + ["Serves"] * show_serves
+    columns = ["Id", "Action"] + ["Owner"] * show_owner + ["Due"] * show_due + ["Serves"] * show_serves
     columns += ["Latest update"] * show_latest
     rows = []
     for action in actions:
-        row = [action.id, action.text]
+        row = [action.id, mark(action, action.text, brief=True)]
         if show_owner:
-            row.append(action.owner or UNKNOWN)
+            row.append(mark_field(action, "owner", action.owner or UNKNOWN, brief=True))
         if show_due:
-            row.append(action.due.human() if action.due else (action.review_point or UNKNOWN))
+            row.append(_action_due(action))
         if show_serves:
-            row.append(", ".join(commitment_names.get(c, c) for c in action.serves))
+            row.append(
+                mark_field(action, "serves", ", ".join(commitment_names.get(c, c) for c in action.serves), brief=True)
+            )
         if show_latest:
             update = latest.get(action.id)
             row.append(_update_text(update) if update else "none recorded")
@@ -353,224 +312,49 @@ def _actions_table(outcome: Outcome, commitment_names: dict[str, str], latest: M
     return Table("Actions", columns, rows)
 
 
+def _action_due(action: Action) -> str:
+    if action.due:
+        return mark_field(action, "due", action.due.human(), brief=True)
+    return mark_field(action, "review_point", action.review_point or UNKNOWN, brief=True)
+
+
 def _update_text(update: EvidenceItem) -> str:
     percent = f" {update.value:g}%" if update.value is not None else ""
     return f"{update.kind}{percent} ({human_date(update.date)})"
 
 
-def _governance(programme: Programme, findings: list[Finding], docs: dict[str, Document]) -> Section:
-    g = programme.governance
-    items = [
-        ("Monitored by", g.monitored_by or UNKNOWN),
-        ("Supported by", ", ".join(g.supported_by) or "none named"),
-        ("Revisions approved by", g.approves_revisions or UNKNOWN),
-    ]
-    blocks: list[Fields | BulletList | Table] = [Fields(items)]
-    if g.measures:
-        blocks.append(BulletList(g.measures, "How progress is measured"))
-    obligation_ids = {r.id for r in g.review_cycles} | {r.id for r in g.review_dates} | {r.id for r in g.reports_due}
-    schedule = [f for f in findings if f.rule_id in obligation_ids]
-    if schedule:
-        rows = [
-            [f.rule_title, human_date(f.due) if f.due else UNKNOWN, f.status.label, _cite(f.source, docs)]
-            for f in schedule
-        ]
-        blocks.append(Table("Review and reporting schedule", ["What", "Due by", "Status", "Source"], rows))
-    if g.delegations:
-        rows = [[d.matter, d.to, d.consulting or "", _cite(d.source, docs)] for d in g.delegations]
-        blocks.append(Table("Delegations", ["Matter", "Delegated to", "In consultation with", "Source"], rows))
-    return Section("governance", "Governance and review schedule", list(blocks))
+# -- earlier programmes, findings and sources ---------------------------------------------
 
 
-def _people(council: Council, docs: dict[str, Document]) -> Section:
-    partner_names = {p.id: p.name for p in council.partners}
-    body_names = {b.id: b.name for b in council.bodies}
-    sections = []
-    if council.bodies:
-        rows = [
-            [
-                body.name,
-                body.kind,
-                ", ".join(partner_names.get(m, m) for m in body.members) or (body.membership_note or ""),
-                body.quota.describe() if body.quota else "",
-                ", ".join(body_names.get(b, b) for b in body.represented_on),
-            ]
-            for body in council.bodies
-        ]
-        notes = [
-            Paragraph(f"{body.name}: {body.membership_note}")
-            for body in council.bodies
-            if body.membership_note and body.members
-        ]
-        notes += [Paragraph(f"{body.name}: {body.coverage}") for body in council.bodies if body.coverage]
-        sections.append(
-            Section(
-                "bodies",
-                "Forums, boards and networks",
-                [Table("Bodies", ["Body", "Kind", "Members", "Meets", "Represented on"], rows), *notes],
-            )
-        )
-    if council.partners:
-        rows = [[p.name, p.kind or "", p.role or ""] for p in council.partners]
-        sections.append(Section("partners", "Partners", [Table("Partners", ["Partner", "Kind", "Role"], rows)]))
-    if council.methods:
-        rows = [
-            [m.name, ", ".join(level.value for level in m.levels) or "not stated", ", ".join(m.tools)]
-            for m in council.methods
-        ]
-        sections.append(
-            Section(
-                "methods",
-                "Engagement methods",
-                [
-                    Table(
-                        "Engagement methods and their IAP2 participation levels",
-                        ["Method", "IAP2 level", "Tools"],
-                        rows,
-                    )
-                ],
-            )
-        )
-    if council.abcd:
-        abcd = council.abcd
-        blocks: list[Paragraph | BulletList | Table] = []
-        if abcd.description:
-            blocks.append(Paragraph(abcd.description))
-        if abcd.shift:
-            blocks.append(Paragraph(abcd.shift))
-        if abcd.questions:
-            blocks.append(BulletList([q.wording for q in abcd.questions], "The three questions"))
-        for example in abcd.examples:
-            rows = [[q.meaning.capitalize(), text] for q, text in example.answers.items()]
-            blocks.append(Table(f"Example: {example.name}", ["Question", "Answer"], rows))
-        if abcd.principles:
-            blocks.append(BulletList(abcd.principles, "Principles"))
-        sections.append(Section("abcd", "Asset-Based Community Development", list(blocks)))
-    return Section("people", "Bodies, partners and methods", sections=sections)
-
-
-def _programme_detail(programme: Programme, docs: dict[str, Document]) -> Section:
-    sections = []
-    if programme.key_dates:
-        rows = [
-            [
-                k.label,
-                _date(k.date) + (f" – {k.end.human()}" if k.end else ""),
-                k.note or "",
-            ]
-            for k in programme.key_dates
-        ]
-        sections.append(Section("key-dates", "Key dates", [Table("Key dates", ["What", "When", "Note"], rows)]))
-    if programme.objectives:
-        rows = [
-            [o.name, o.kind, "; ".join(o.outcomes) or (o.description or ""), o.impact.value if o.impact else ""]
-            for o in programme.objectives
-        ]
-        sections.append(
-            Section(
-                "objectives",
-                "Objectives and promises",
-                [Table("Objectives", ["Objective", "Kind", "Outcomes", "Impact"], rows)],
-            )
-        )
-    sections += _statement_sections(programme)
-    if programme.offers:
-        offer_blocks: list[Paragraph | BulletList] = []
-        for offer in programme.offers:
-            offer_blocks.append(Paragraph(f"{offer.name} ({offer.scope}): {offer.description or ''}".rstrip(": ")))
-            if offer.items:
-                offer_blocks.append(BulletList(offer.items))
-        sections.append(Section("offers", "Offers", list(offer_blocks)))
-    if programme.initiatives:
-        rows = [[i.name, i.kind or "", i.description or ""] for i in programme.initiatives]
-        sections.append(
-            Section(
-                "initiatives", "Programmes and projects", [Table("Initiatives", ["Name", "Kind", "Description"], rows)]
-            )
-        )
-    if programme.funding:
-        rows = [
-            [f"£{f.amount_gbp:,}", f.fund or "", f.agreed_by or "", _date(f.agreed), f.purpose or ""]
-            for f in programme.funding
-        ]
-        sections.append(
-            Section("funding", "Funding", [Table("Funding", ["Amount", "From", "Agreed by", "When", "For"], rows)])
-        )
-    if programme.assessments:
-        rows = [
-            [
-                a.name,
-                a.kind,
-                a.status or "",
-                _date(a.date) if a.date else "",
-                _date(a.review_date) if a.review_date else "",
-            ]
-            for a in programme.assessments
-        ]
-        sections.append(
-            Section(
-                "assessments",
-                "Impact assessments",
-                [Table("Impact assessments", ["Assessment", "Kind", "Status", "Date", "Review date"], rows)],
-            )
-        )
-    if programme.legal:
-        legal_blocks: list[Paragraph | BulletList] = []
-        for basis in programme.legal:
-            legal_blocks.append(Paragraph(f"{basis.name}: {basis.description}" if basis.description else basis.name))
-            if basis.items:
-                legal_blocks.append(BulletList(basis.items))
-        sections.append(Section("legal", "Legal framework", list(legal_blocks)))
-    if programme.linked_documents:
-        items = [d.title + (f" ({d.relation})" if d.relation else "") for d in programme.linked_documents]
-        sections.append(Section("linked", "Linked policies and strategies", [BulletList(items)]))
-    return Section("programme", f"More about {programme.name}", sections=sections)
-
-
-def _statement_sections(programme: Programme) -> list[Section]:
-    by_kind: dict[str, list[Paragraph | BulletList]] = {}
-    for statement in programme.statements:
-        blocks = by_kind.setdefault(statement.kind, [])
-        text = f"{statement.title}: {statement.text}" if statement.text else statement.title
-        blocks.append(Paragraph(text))
-        if statement.items:
-            blocks.append(BulletList(statement.items))
-    return [
-        Section(f"statements-{_slug(kind)}", kind[:1].upper() + kind[1:], list(blocks))
-        for kind, blocks in by_kind.items()
-    ]
-
-
-def _slug(text: str) -> str:
-    return "-".join("".join(ch if ch.isalnum() else " " for ch in text.lower()).split())
-
-
-def _earlier(programme: Programme, docs: dict[str, Document]) -> Section:
-    items = [
-        ("Programme", f"{programme.name} ({programme.kind})"),
-        ("Period", programme.period.human() if programme.period else UNKNOWN),
-        ("Adopted", _date(programme.adopted) + (f" by {programme.adopted_by}" if programme.adopted_by else "")),
-    ]
-    blocks: list[Fields | Paragraph] = [Fields(items)]
-    if programme.summary:
-        blocks.append(Paragraph(programme.summary))
+def _earlier(council: Council, programme: Programme, docs: dict[str, Document]) -> Section:
+    blocks: list[Block] = [Fields(_programme_fields(programme)), *_programme_text(programme)]
+    blocks += notes_list(_programme_notes(programme))
     detail = _action_plan(programme, docs)
     commitments = _commitments(programme, docs) if programme.commitments else None
-    more = _programme_detail(programme, docs)
+    more = programme_detail_section(council, programme)
     sub = [s for s in (commitments, detail) if s and (s.blocks or s.sections)] + more.sections
-    g = programme.governance
-    if g.review_dates or g.review_cycles:
-        rows = [[r.subject, r.date.human()] for r in g.review_dates]
-        rows += [[f"{r.subject} (every {r.every_months} months)", _date(r.starts)] for r in g.review_cycles]
-        sub.append(Section(f"{programme.id}-reviews", "Review dates", [Table("Review dates", ["What", "When"], rows)]))
-    return Section(f"earlier-{programme.id}", f"Earlier programme: {programme.name}", list(blocks), sub)
+    reviews = earlier_obligations(programme) + notes_list(governance_notes(programme, docs))
+    if reviews:
+        sub.append(Section(f"{programme.id}-reviews", "Review dates", reviews))
+    return Section(f"earlier-{programme.id}", mark(programme, f"Earlier programme: {programme.name}"), blocks, sub)
 
 
-def _findings(findings: list[Finding], docs: dict[str, Document]) -> Section:
+def _findings(council: Council, findings: list[Finding], docs: dict[str, Document]) -> Section:
+    """Every finding, most urgent first, citing every source of the item its rule comes from."""
     if not findings:
         return Section("findings", "All findings", [Paragraph("No reporting rules apply.")])
+    items = rule_items(council)
     ordered = sorted(findings, key=lambda f: f.status.severity)
-    rows = [[f.status.label, f.rule_title, f.subject, f.message, _cite(f.source, docs)] for f in ordered]
+    rows = [
+        [
+            f.status.label,
+            mark(items.get(f.rule_id), f.rule_title, brief=True),
+            f.subject,
+            f.message,
+            cite_all(items[f.rule_id], docs) if f.rule_id in items else _cite(f, docs),
+        ]
+        for f in ordered
+    ]
     columns = ["Status", "Rule", "About", "Finding", "Source"]
     if any(f.evidence for f in findings):
         columns.append("Evidence")
@@ -580,24 +364,31 @@ def _findings(findings: list[Finding], docs: dict[str, Document]) -> Section:
     return Section("findings", "All findings", [Table("Findings", columns, rows)])
 
 
+def _cite(finding: Finding, docs: dict[str, Document]) -> str:
+    return finding.source.cite(docs) if finding.source else "no source given"
+
+
 def _sources(council: Council) -> Section:
+    """The documents, whose each is, how many facts each supports, and each one's address and note."""
     from engagekit.model.checks import _sources as walk_sources
 
     cited = Counter(source.document for _, source in walk_sources(council, ()))
     rows = [
-        [
-            d.title,
-            d.publisher or "",
-            d.date.human() if d.date else "",
-            str(cited.get(d.id, 0)),
-        ]
+        [d.title, d.publisher or "", d.date.human() if d.date else "", document_role(d), str(cited.get(d.id, 0))]
         for d in council.documents
+    ]
+    found = [
+        Note(d.title, text, label)
+        for d in council.documents
+        for label, text in (("address", d.url), (None, d.note))
+        if text
     ]
     return Section(
         "sources",
         "Sources",
         [
             Paragraph("The facts in this report come from these documents, cited by section throughout."),
-            Table("Sources", ["Document", "Publisher", "Date", "Facts cited"], rows),
+            Table("Sources", ["Document", "Publisher", "Date", "Whose", "Facts cited"], rows),
+            *notes_list(found),
         ],
     )

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from engagekit.model.council import Council
+from engagekit.report.caveats import adoption, mark, mark_field
 from engagekit.report.charts import NONE_RECORDED, _year_before
 from engagekit.report.document import Paragraph, Report, Section, Table
 from engagekit.rules.context import Evidence
@@ -42,14 +43,20 @@ def compare_councils(
     def row(label: str, values: list[str]) -> None:
         rows.append([label, *values])
 
-    row("Type of council", [c.council_type.value if c.council_type else "not known" for c in councils])
-    row("ONS code", [c.gss_code or "not known" for c in councils])
-    row("Programme", [f"{c.programme.name} ({c.programme.kind})" for c in councils])
-    row("Period", [c.programme.period.human() if c.programme.period else "not known" for c in councils])
     row(
-        "Adopted",
-        [c.programme.adopted.human() if c.programme.adopted else "not adopted in the documents" for c in councils],
+        "Type of council",
+        [mark_field(c, "council_type", c.council_type.value if c.council_type else "not known") for c in councils],
     )
+    row("ONS code", [mark_field(c, "gss_code", c.gss_code or "not known") for c in councils])
+    row("Programme", [mark(c.programme, f"{c.programme.name} ({c.programme.kind})") for c in councils])
+    row(
+        "Period",
+        [
+            mark_field(c.programme, "period", c.programme.period.human() if c.programme.period else "not known")
+            for c in councils
+        ],
+    )
+    row("Adopted", [adoption(c.programme) for c in councils])
     row("Commitments and principles", [str(len(c.programme.commitments)) for c in councils])
     row("Actions in the plan", [str(sum(1 for _ in c.programme.action_plan.all_actions())) for c in councils])
     row("Clusters", [str(len(c.clusters)) for c in councils])

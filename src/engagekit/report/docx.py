@@ -3,9 +3,12 @@ tables a screen reader can follow.
 
     engagekit report --council basildon --format docx --output basildon.docx
 
-The document is drawn from the :class:`~engagekit.report.document.Report` alone: the summary
-from ``status_counts`` and ``findings``, the findings, action plan and sources from the report's
-own sections. Headings use Word's Heading styles (so they appear in the navigation pane), every
+The document is drawn from the :class:`~engagekit.report.document.Report` alone: the header's
+facts under the title, the summary from ``status_counts`` and ``findings``, the findings,
+action plan and sources from the report's own sections, and every other section (places,
+commitments, governance, bodies, the rest of the programme, earlier programmes, plugins'
+sections) under "The programme in detail", so no description or caveat of the report is left
+out of the paper. Headings use Word's Heading styles (so they appear in the navigation pane), every
 table has a header row that repeats on each printed page and a caption, and a status is always a
 word, never a colour alone.
 
@@ -31,9 +34,14 @@ if TYPE_CHECKING:
 SUMMARY = "1. Summary"
 FINDINGS = "2. Findings"
 ACTION_PLAN = "3. Action plan"
-SOURCES = "4. Sources"
-HEADINGS = [SUMMARY, FINDINGS, ACTION_PLAN, SOURCES]
+DETAILS = "4. The programme in detail"
+SOURCES = "5. Sources"
+HEADINGS = [SUMMARY, FINDINGS, ACTION_PLAN, DETAILS, SOURCES]
 """The report's numbered sections, in order (each a Heading 1)."""
+
+OWN_PLACES = {"header", "summary", "findings", "action-plan", "sources", "charts"}
+"""Report sections the Word report draws in a place of their own, or (the charts) not at all:
+the charts' data are the findings and records the other sections already give."""
 
 FINDING_COLUMNS = ["Status", "Rule", "About", "Finding", "Source"]
 ACTION_COLUMNS = ["Id", "Action", "Owner", "Due", "Latest update"]
@@ -71,6 +79,9 @@ def render_docx(report: Report) -> bytes:
     document.add_heading(report.title, level=0)
     programme = _programme(report)
     document.add_paragraph(f"{report.council_name} — {programme} — Report as of {human_date(report.as_of)}")
+    header = _section(report, "header")
+    if header is not None:
+        writer.blocks(header)
 
     document.add_heading(SUMMARY, level=1)
     writer.summary(report)
@@ -80,6 +91,9 @@ def render_docx(report: Report) -> bytes:
 
     document.add_heading(ACTION_PLAN, level=1)
     writer.action_plan(report)
+
+    document.add_heading(DETAILS, level=1)
+    writer.details(report)
 
     document.add_heading(SOURCES, level=1)
     writer.sources(report)
@@ -235,6 +249,14 @@ class _Writer:
         for sub in section.sections:
             self.part(sub, level + 1)
 
+    def details(self, report: Report) -> None:
+        """Every section not drawn elsewhere, each under a Heading 2, in the report's order."""
+        rest = [section for section in report.sections if section.id not in OWN_PLACES]
+        if not rest:
+            self.document.add_paragraph("The report has nothing more to say.")
+        for section in rest:
+            self.part(section, 2)
+
     def sources(self, report: Report) -> None:
         section = _section(report, "sources")
         if section is None:
@@ -254,7 +276,10 @@ class _Writer:
                 for item in block.items:
                     self.document.add_paragraph(item, style="List Bullet")
             elif isinstance(block, Fields):
-                self.table("Details", ["", ""], [[label, value] for label, value in block.items], header=False)
+                for label, value in block.items:
+                    paragraph = self.document.add_paragraph()
+                    paragraph.add_run(f"{label}: ").bold = True
+                    paragraph.add_run(value)
             elif isinstance(block, Table):
                 if block.caption == "Actions":
                     columns, rows = _columns(block, ACTION_COLUMNS)
@@ -266,9 +291,7 @@ class _Writer:
                 data = block.table()
                 self.table(data.caption, data.columns, data.rows)
 
-    def table(
-        self, caption: str, columns: Sequence[str], rows: Sequence[Sequence[str]], *, header: bool = True
-    ) -> None:
+    def table(self, caption: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
         """A captioned table; its first row is a bold header that repeats on every page."""
         from docx.shared import Cm
 
@@ -283,11 +306,10 @@ class _Writer:
         usable = PAGE_WIDTH_CM - 2 * MARGIN_CM
         for column, weight in zip(table.columns, weights, strict=True):
             column.width = Cm(usable * weight / sum(weights))
-        if header:
-            cells = table.add_row().cells
-            for cell, name in zip(cells, columns, strict=True):
-                cell.paragraphs[0].add_run(name).bold = True
-            _repeat_header(table)
+        cells = table.add_row().cells
+        for cell, name in zip(cells, columns, strict=True):
+            cell.paragraphs[0].add_run(name).bold = True
+        _repeat_header(table)
         if rows:
             # One empty row built by python-docx serves as a template; each data row is a copy
             # filled with a run per cell (building thousands of rows through the API is slow).

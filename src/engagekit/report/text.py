@@ -29,6 +29,22 @@ def colour_statuses(text: str) -> str:
     return _STATUS_WORDS.sub(paint, text)
 
 
+def wrap(text: str, width: int, initial_indent: str = "", subsequent_indent: str = "") -> list[str]:
+    """Running text in lines of ``width``, broken only at spaces.
+
+    A word is never split, at a hyphen ("CN-1", "well-known") or because it is long (a web
+    address stays whole on a line of its own), so the text reads, and can be searched, as written.
+    """
+    return textwrap.wrap(
+        text,
+        width,
+        initial_indent=initial_indent,
+        subsequent_indent=subsequent_indent,
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+
+
 def render_text(report: Report, width: int = WIDTH) -> str:
     lines: list[str] = [report.title, "=" * min(len(report.title), width), ""]
     for section in report.sections:
@@ -39,7 +55,7 @@ def render_text(report: Report, width: int = WIDTH) -> str:
 def _section(section: Section, depth: int, lines: list[str], width: int) -> None:
     underline = {1: "=", 2: "-", 3: "~"}.get(depth, "")
     title = section.title if underline else f"{section.title}:"
-    lines.extend(textwrap.wrap(title, width) or [title])
+    lines.extend(wrap(title, width) or [title])
     if underline:
         lines.append(underline * min(len(title), width))
     lines.append("")
@@ -53,22 +69,22 @@ def _section(section: Section, depth: int, lines: list[str], width: int) -> None
 
 def _block(block: Block, lines: list[str], width: int) -> None:
     if isinstance(block, Paragraph):
-        lines.extend(textwrap.wrap(block.text, width) or [""])
+        lines.extend(wrap(block.text, width) or [""])
     elif isinstance(block, BulletList):
         if block.title:
             lines.append(block.title + ":")
         for item in block.items:
-            lines.extend(textwrap.wrap(item, width, initial_indent="  • ", subsequent_indent="    ") or ["  •"])
+            lines.extend(wrap(item, width, initial_indent="  • ", subsequent_indent="    ") or ["  •"])
     elif isinstance(block, Fields):
         label_width = max((len(label) for label, _ in block.items), default=0) + 2
         for label, value in block.items:
-            wrapped = textwrap.wrap(value, max(width - label_width, 20)) or [""]
+            wrapped = wrap(value, max(width - label_width, 20)) or [""]
             lines.append(f"{label + ':':<{label_width}}{wrapped[0]}")
             lines.extend(" " * label_width + rest for rest in wrapped[1:])
     elif isinstance(block, Table):
         lines.extend(format_table(block, width))
     elif isinstance(block, Chart):
-        lines.extend(textwrap.wrap(f"{block.title}: {block.description}", width))
+        lines.extend(wrap(f"{block.title}: {block.description}", width))
         lines.append("")
         lines.extend(format_table(block.table(), width))
     lines.append("")
