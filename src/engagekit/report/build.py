@@ -31,6 +31,7 @@ from engagekit.report.charts import report_charts
 from engagekit.report.document import Block, BulletList, Fields, Paragraph, Report, Section, Table
 from engagekit.report.governance import earlier_obligations, governance_notes, governance_section, rule_items
 from engagekit.report.people import people_section
+from engagekit.report.place_status import place_status_section
 from engagekit.report.places import places_section
 from engagekit.report.programme import programme_detail_section
 from engagekit.rules.context import Evidence, NoEvidence
@@ -56,10 +57,13 @@ def build_report(
     docs = council.documents_by_id()
     programme = council.programme
     counts = Counter(finding.status for finding in findings)
+    evidence = evidence or NoEvidence()
+    at_places = place_status_section(council, findings, evidence, as_of)  # each place's status, near the top
     sections = [
         _header(council, as_of),
         _summary(findings, counts),
-        Section("charts", "At a glance", list(report_charts(council, findings, evidence or NoEvidence(), as_of))),
+        *([at_places] if at_places else []),
+        Section("charts", "At a glance", list(report_charts(council, findings, evidence, as_of))),
         places_section(council),
         _commitments(programme, docs),
         _action_plan(programme, docs, latest_updates or {}),
