@@ -85,12 +85,13 @@ class Phase(Qualified):
 class Cluster(Qualified):
     """A named grouping of areas or localities used for engagement.
 
-    ``wards`` is ``None`` when the documents do not say which wards fall in the cluster.
+    ``wards`` (and ``localities``) is ``None`` when the documents do not say which wards (or
+    localities) fall in the cluster.
     """
 
     id: str
     name: str
-    localities: list[str] = attrs.field(factory=list)
+    localities: list[str] | None = attrs.field(factory=list)
     wards: list[str] | None = None
     areas: list[str] = attrs.field(factory=list)
     phase: str | None = None

@@ -57,14 +57,14 @@ def _clusters(council: Council) -> Section:
     clusters = council.clusters
     names = _area_names(council)
     phases = {phase.id: phase.name for phase in council.phases}
-    show_localities = any(c.localities for c in clusters)
+    show_localities = any(c.localities != [] for c in clusters)
     show_areas = any(c.areas for c in clusters)
     show_parished = any(c.parished is not None for c in clusters)
 
     def row(cluster: Cluster) -> list[str]:
         cells = [mark(cluster, cluster.name, brief=True)]
         if show_localities:
-            cells.append(mark_field(cluster, "localities", ", ".join(cluster.localities), brief=True))
+            cells.append(mark_field(cluster, "localities", known_list(cluster.localities, ""), brief=True))
         cells.append(mark_field(cluster, "wards", known_list(cluster.wards), brief=True))
         if show_areas:
             cells.append(mark_field(cluster, "areas", ", ".join(names.get(a, a) for a in cluster.areas), brief=True))
