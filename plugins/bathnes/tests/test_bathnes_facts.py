@@ -184,8 +184,8 @@ def test_phase_one_has_three_clusters_and_its_rationale(council: Council) -> Non
         assert cluster.phase == "phase-one"
         assert cluster.qualifiers["phase"].wording == "currently expected"
         assert cluster.wards is None  # the report does not say which wards are in each cluster
-        # Nor its localities: the model keeps them as a list, so a qualifier says they are not given.
-        assert cluster.localities == []
+        # Nor its localities: not yet known (null), and a qualifier says the report does not give them.
+        assert cluster.localities is None
         assert cluster.qualifiers["localities"].certainty is Certainty.NOT_STATED
 
 
