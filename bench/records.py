@@ -65,10 +65,25 @@ CLUSTERS = [
     "stanford-le-hope-and-corringham",
     "tilbury-and-chadwell-st-mary",
 ]
-HUBS = ["community-hubs-in-libraries", "community-hub-sixth-area"]
+HUBS = ["community-hubs-in-libraries"]
+FORUMS = {cluster: f"{cluster}-forum" for cluster in CLUSTERS}
+"""One forum per cluster, registered as instances (Thurrock's documents do not list its forums)."""
 EVENTS = ["meeting", "hub-session", "newsletter", "event"]
 LEVELS = ["inform", "consult", "involve", "collaborate", "empower"]
-COLUMNS = ["kind", "date", "event", "body", "public", "agm", "cluster", "hub", "level", "attendance"]
+COLUMNS = [
+    "kind",
+    "date",
+    "event",
+    "body",
+    "public",
+    "agm",
+    "cluster",
+    "hub",
+    "level",
+    "attendance",
+    "instance",
+    "name",
+]
 FIRST_DAY = dt.date(2019, 1, 1)
 DAYS = (dt.date(2026, 12, 31) - FIRST_DAY).days + 1
 RECORDED_BY = "bench"
@@ -82,23 +97,26 @@ REPORT_GOAL = 1.5  # report ≤ 1.5× the hand-written aggregate
 
 
 def generate(path: Path, rows: int, seed: int = SEED) -> None:
-    """``rows`` event rows for Thurrock, the same for the same seed."""
+    """Thurrock's forums registered (one per cluster), then ``rows`` event rows, the same for the same seed."""
     rng = random.Random(seed)
     with path.open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow(COLUMNS)
+        for cluster, forum in FORUMS.items():
+            start = FIRST_DAY.isoformat()
+            writer.writerow(["instance", start, "", BODY, "", "", cluster, "", "", "", forum, f"{forum} (bench)"])
         for _ in range(rows):
             date = (FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS))).isoformat()
             event = rng.choice(EVENTS)
+            cluster, level, attendance = rng.choice(CLUSTERS), rng.choice(LEVELS), rng.randrange(0, 300)
             body = public = agm = hub = ""
             if event == "meeting":
-                body = BODY
+                body = f"{BODY}.{FORUMS[cluster]}"
                 agm = "yes" if rng.random() < 0.05 else "no"
                 public = "yes" if agm == "yes" or rng.random() < 0.7 else "no"
             elif event == "hub-session":
                 hub = rng.choice(HUBS)
-            cluster, level, attendance = rng.choice(CLUSTERS), rng.choice(LEVELS), rng.randrange(0, 300)
-            writer.writerow(["event", date, event, body, public, agm, cluster, hub, level, attendance])
+            writer.writerow(["event", date, event, body, public, agm, cluster, hub, level, attendance, "", ""])
 
 
 # -- processes ----------------------------------------------------------------------------
@@ -200,10 +218,15 @@ def plain_import(csv_path: Path, database: Path, ddl_path: Path) -> None:
         with csv_path.open(newline="", encoding="utf-8-sig") as stream:
             reader = csv.reader(stream)
             index = {name: position for position, name in enumerate(next(reader))}
-            d, e, b, p, a, c, h, lv, at = (
-                index[n] for n in ("date", "event", "body", "public", "agm", "cluster", "hub", "level", "attendance")
-            )
+            k, d, e, b, p, a, c, h, lv, at, inst, nm = (index[n] for n in COLUMNS)
             for row in reader:
+                if row[k] == "instance":  # the few registrations: written with the events, one by one
+                    connection.execute(
+                        "INSERT INTO instances (council_id, date, body_id, instance, name, cluster_id, recorded_by, "
+                        "recorded_at, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (COUNCIL, row[d], row[b], row[inst], row[nm], row[c], RECORDED_BY, now, import_id),
+                    )
+                    continue
                 yield (
                     COUNCIL, row[d], row[e], row[b] or None, yes[row[p]], yes[row[a]], row[c], row[h] or None,
                     row[lv], int(row[at]), RECORDED_BY, now, import_id,
@@ -264,16 +287,29 @@ def sql_aggregate(
                 (council_id, obligation_id, until),
             ).fetchall()
             answers[f"reviews {obligation_id} ..{until}"] = sorted(row[0] for row in rows)
-        elif method in ("hubs_opened", "clusters_started"):  # the first (date, id) of each
+        elif method in ("hubs_opened", "clusters_started", "hub_sessions_by_area"):  # the first event of each
             (until,) = args
-            hubs = method == "hubs_opened"
-            column, kind = ("hub_id", "AND event_kind = 'hub-session'") if hubs else ("cluster_id", "")
+            column, kind = {
+                "hubs_opened": ("hub_id", "AND event_kind = 'hub-session'"),
+                "clusters_started": ("cluster_id", ""),
+                "hub_sessions_by_area": ("area_id", "AND event_kind = 'hub-session'"),
+            }[method]
             rows = run(
-                f"SELECT {column}, min(date), min(id) FROM events WHERE council_id = ? AND {column} IS NOT NULL "
-                f"AND date <= ? {kind} AND {events} GROUP BY {column}",
+                f"SELECT key, date, id FROM (SELECT {column} AS key, date, id, row_number() OVER (PARTITION BY "
+                f"{column} ORDER BY date, id) AS n FROM events WHERE council_id = ? AND {column} IS NOT NULL "
+                f"AND date <= ? {kind} AND {events}) WHERE n = 1",
                 (council_id, until),
             ).fetchall()
             answers[f"{method} ..{until}"] = {key: [first, ref] for key, first, ref in rows}
+        elif method == "recorded_instances":  # the forums registered and not ended
+            body_id, until = args
+            rows = run(
+                "SELECT instance, name, date, cluster_id, area_id FROM instances WHERE council_id = ? AND body_id = ? "
+                f"AND date <= ? AND (end_date IS NULL OR end_date >= ?) AND {NOT_SUPERSEDED.format(t='instances')} "
+                "ORDER BY date, id",
+                (council_id, body_id, until, until),
+            ).fetchall()
+            answers[f"recorded_instances {body_id} ..{until}"] = [list(row) for row in rows]
         elif method == "consultations":  # each consultation and which Gunning evidence it has
             (until,) = args
             rows = run(
