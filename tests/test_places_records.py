@@ -218,3 +218,47 @@ def test_members_on_a_date(store_url: str, council: Council) -> None:
         [ann] = [record for record in store.records("places", RecordKind.MEMBER) if record.name == "Ann"]  # type: ignore[union-attr]
         assert ann.councillor is True
     assert refused(store_url, council, seat("Di", D(2025, 1, 1), area_id="nowhere"))[0][0] == "area"
+
+
+def test_the_fast_path_checks_places_and_learns_registrations(store_url: str, council: Council, tmp_path: Path) -> None:
+    """A CSV takes the fast path: it must refuse what the general path refuses and stay fast after a registration."""
+    from engagekit.records.files import csv_table
+
+    path = tmp_path / "meetings.csv"
+    path.write_text(
+        "kind,date,body,instance,name,cluster,event,public\n"
+        "instance,2019-10-01,forums,stanford,Stanford Forum,south,,\n"
+        "event,2025-02-03,forums.stanford,,,south,meeting,yes\n"
+        "event,2025-02-04,network.north,,,south,meeting,yes\n",
+        encoding="utf-8",
+    )
+    table = csv_table(path)
+    assert table.fast
+    with open_store(store_url) as store:
+        result = store.import_rows(council, table, source_name="m.csv", sha256="z", recorded_by="me")
+    assert [(p.row, p.column, p.message) for p in result.problems] == [
+        (4, "cluster", "body 'network.north' is for cluster 'north', not 'south'")
+    ]
+
+
+def test_the_fast_path_compiles_meetings_of_a_forum_once_it_is_registered(council: Council) -> None:
+    from engagekit.records.checks import Vocabulary
+    from engagekit.records.fast import RowCompiler
+
+    header = ["kind", "date", "event", "body", "public"]
+    compiler = RowCompiler(
+        header,
+        council_id="places",
+        recorded_by="me",
+        recorded_at="now",
+        import_id=1,
+        vocabulary=Vocabulary.of(council),
+        default_kind=None,
+        sqlite=True,
+    )
+    meeting = ["event", "2025-02-03", "meeting", "forums.stanford", "yes"]
+    assert compiler.compile(meeting) is None  # not yet registered: the general path explains
+    compiler.learn(forum())
+    compiled = compiler.compile(meeting)
+    assert compiled is not None
+    assert compiled[0] == "event"

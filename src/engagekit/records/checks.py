@@ -135,7 +135,7 @@ class Vocabulary:
             check("cluster", record.cluster_id, self.clusters, "cluster")
             check("hub", record.hub_id, self.hubs, "hub")
             if not found:
-                found.extend(self._place_agrees(record.body_id, record.area_id, record.cluster_id))
+                found.extend(self.place_disagreements(record.body_id, record.area_id, record.cluster_id))
         elif isinstance(record, ReviewRecord):
             check("obligation", record.obligation_id, self.obligations, "review, report or delegation")
         elif isinstance(record, InstanceRecord):
@@ -175,7 +175,9 @@ class Vocabulary:
         found.append(("body", f"body {body_id!r} stands for one per place: name its instance ({listed})"))
         return True
 
-    def _place_agrees(self, body_id: str | None, area_id: str | None, cluster_id: str | None) -> list[tuple[str, str]]:
+    def place_disagreements(
+        self, body_id: str | None, area_id: str | None, cluster_id: str | None
+    ) -> list[tuple[str, str]]:
         """A meeting of a body that is for one place cannot be in another."""
         place = self.places.get(body_id or "")
         if place is None:

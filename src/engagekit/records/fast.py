@@ -159,12 +159,21 @@ class RowCompiler:
         self.width = len(header)
         self.index = {name: position for position, name in enumerate(header)}
         self.kind_at = self.index.get("kind")
-        date = _date_text if sqlite else _date
+        self.sqlite = sqlite
+        self.recorded_at = recorded_at
+        self.import_id = import_id
         self.plans: dict[str, tuple[list[str], list[tuple[int | None, Convert, bool, Any]]]] = {}
+        self._plan()
+        # Registrations and local plans are few and refer to one another: the general path takes them.
+        self.kinds = {kind.value for kind in FAST_KINDS}
+
+    def _plan(self) -> None:
+        """Compile each kind's steps against the current vocabulary."""
+        date = _date_text if self.sqlite else _date
         for kind in FAST_KINDS:
             columns = ["council_id", "date"]
             steps: list[tuple[int | None, Convert, bool, Any]] = [
-                (None, _text, False, council_id),
+                (None, _text, False, self.council_id),
                 (self.index.get("date"), date, True, None),
             ]
             required = set(_REQUIRED[kind])
@@ -173,11 +182,11 @@ class RowCompiler:
                 if field in _ENUM_VALUES:
                     convert = _choice(_ENUM_VALUES[field])
                 elif field in _REFERENCES:
-                    convert = _known(getattr(vocabulary, _REFERENCES[field]))
+                    convert = _known(getattr(self.vocabulary, _REFERENCES[field]))
                 elif field in ("end_date",):
                     convert = date
                 elif field in ("public", "agm"):
-                    convert = (lambda cell: int(_bool(cell))) if sqlite else _bool
+                    convert = (lambda cell: int(_bool(cell))) if self.sqlite else _bool
                 elif field == "percent":
                     convert = _percent
                 elif field == "attendance":
@@ -187,21 +196,26 @@ class RowCompiler:
                 else:
                     convert = _text
                 default = (
-                    0 if (sqlite and field in ("public", "agm")) else (False if field in ("public", "agm") else None)
+                    0
+                    if (self.sqlite and field in ("public", "agm"))
+                    else (False if field in ("public", "agm") else None)
                 )
                 columns.append(field)
                 steps.append((self.index.get(column), convert, column in required, default))
             columns += ["note", "recorded_by", "recorded_at", "supersedes", "import_id"]
             steps += [
                 (self.index.get("note"), _text, False, None),
-                (self.index.get("recorded_by"), _text, False, recorded_by),
-                (None, _text, False, recorded_at),
+                (self.index.get("recorded_by"), _text, False, self.recorded_by),
+                (None, _text, False, self.recorded_at),
                 (None, _text, False, None),
-                (None, _text, False, import_id),
+                (None, _text, False, self.import_id),
             ]
             self.plans[kind.value] = (columns, steps)
-        # Registrations and local plans are few and refer to one another: the general path takes them.
-        self.kinds = {kind.value for kind in FAST_KINDS}
+
+    def learn(self, record: Record) -> None:
+        """Take in the ids ``record`` registers (a forum, a local action), so later rows naming them stay fast."""
+        self.vocabulary = self.vocabulary.with_recorded([record])
+        self._plan()
 
     def compile(self, cells: list[str]) -> tuple[str, tuple[Any, ...]] | None:
         """The row's kind and values, or ``None`` if any check fails (or the row is unusual)."""
@@ -233,8 +247,13 @@ class RowCompiler:
             start, end = values[1], values[columns.index("end_date")]
             if end is not None and end < start:
                 return None
-            if values[columns.index("agm")] and values[columns.index("body_id")] is None:
+            body = values[columns.index("body_id")]
+            if values[columns.index("agm")] and body is None:
                 return None  # an AGM must name its body: the general path says so
+            if body in self.vocabulary.places and self.vocabulary.place_disagreements(
+                body, values[columns.index("area_id")], values[columns.index("cluster_id")]
+            ):
+                return None  # a meeting of one place's body held in another: the general path says so
         return kind, tuple(values)
 
     def fallback(self, cells: list[str]) -> tuple[Record | None, list[tuple[str, str]]]:

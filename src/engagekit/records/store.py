@@ -454,7 +454,7 @@ class RecordStore:
                     )
                     added += 1
                 if isinstance(record, RECORDED_IDS):  # later rows may name what this one registers
-                    compiler.vocabulary = compiler.vocabulary.with_recorded([record])
+                    compiler.learn(record)
                 continue
             kind, values = compiled
             batch = batches[kind]
