@@ -21,12 +21,14 @@ from click.testing import CliRunner, Result
 from tests.store_backends import comparable, sqlite_url
 
 from engagekit.cli import cli
-from engagekit.records import ActionStatus, ActionUpdate, EngagementEvent, Record, open_store
+from engagekit.records import ActionStatus, ActionUpdate, EngagementEvent, InstanceRecord, Record, open_store
 from engagekit.records.schema import HEAD
 
 BUSY_MS = 30_000
 BASILDON = "Basildon Borough Council"
 ACTION_COLUMNS = ["kind", "date", "action", "status", "percent", "note"]
+FORUM = "community-forums.aveley"
+"""A Thurrock forum: the body is declared for each forum officers register, so a meeting names one."""
 FERNBRIDGE = Path(__file__).resolve().parent.parent / "examples" / "fernbridge" / "fernbridge.yaml"
 DECIDIM_COLUMNS = ["id", "parent/id", "status/id", "title/en", "start_date", "end_date", "progress"]
 
@@ -97,6 +99,26 @@ def updates_csv(path: Path, count: int = 3) -> Path:
     return write_rows(path, ACTION_COLUMNS, rows)
 
 
+def register_forum(env: Mapping[str, str]) -> None:
+    """Register FORUM, so Thurrock meetings may name it."""
+    result = invoke(
+        env,
+        "record",
+        "instance",
+        "-c",
+        "thurrock",
+        "--body",
+        "community-forums",
+        "--id",
+        "aveley",
+        "--name",
+        "Aveley Forum",
+        "--date",
+        "2019-10-01",
+    )
+    assert result.exit_code == 0, result.output
+
+
 def finding(env: Mapping[str, str], rule_id: str, *options: str) -> dict[str, Any]:
     result = invoke(env, "report", "--council", "bathnes", "--format", "json", *options)
     assert result.exit_code == 0, result.output
@@ -135,6 +157,10 @@ def test_db_status_before_and_after_first_use(env: dict[str, str]) -> None:
         "  indicator-reading: 0",
         "  event: 0",
         "  review: 0",
+        "  instance: 0",
+        "  local-priority: 0",
+        "  local-action: 0",
+        "  member: 0",
     ]
 
 
@@ -171,7 +197,11 @@ def test_record_each_kind_says_what_it_recorded(env: dict[str, str]) -> None:
             f"Recorded indicator-reading #1 for {BASILDON} on 2024-03-01.",
         ),
         (
-            ["event", "-c", "thurrock", "--kind", "meeting", "--body", "community-forums", "--public", "--agm"],
+            ["instance", "-c", "thurrock", "--body", "community-forums", "--id", "aveley", "--name", "Aveley Forum"],
+            "Recorded instance #1 for Thurrock Council on 2024-03-01.",
+        ),
+        (
+            ["event", "-c", "thurrock", "--kind", "meeting", "--body", FORUM, "--public", "--agm"],
             "Recorded event #1 for Thurrock Council on 2024-03-01.",
         ),
         (
@@ -193,9 +223,11 @@ def test_record_each_kind_says_what_it_recorded(env: dict[str, str]) -> None:
     first = basildon[0]
     assert isinstance(first, ActionUpdate)
     assert (first.action_id, first.status, first.percent) == ("CN-4", ActionStatus.IN_PROGRESS, 40)
-    (meeting,) = stored(env, "thurrock")
+    forum, meeting = stored(env, "thurrock")
+    assert isinstance(forum, InstanceRecord)
+    assert (forum.full_id, forum.name, forum.recorded_by) == (FORUM, "Aveley Forum", "tester")
     assert (getattr(meeting, "body_id", None), getattr(meeting, "public", None), getattr(meeting, "agm", None)) == (
-        "community-forums",
+        FORUM,
         True,
         True,
     )
@@ -432,8 +464,9 @@ def test_import_with_kind_for_a_file_without_a_kind_column(env: dict[str, str], 
     path = write_rows(
         tmp_path / "meetings.csv",
         ["date", "event", "body", "public"],
-        [{"date": "2024-03-04", "event": "meeting", "body": "community-forums", "public": "yes"}],
+        [{"date": "2024-03-04", "event": "meeting", "body": FORUM, "public": "yes"}],
     )
+    register_forum(env)
     missing = invoke(env, "import", str(path), "--council", "thurrock")
     assert missing.exit_code == 1
     assert f"{path}: row 2, kind: missing" in missing.stderr
@@ -450,10 +483,13 @@ def test_import_an_xlsx_file(env: dict[str, str], tmp_path: Path) -> None:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.title = "event"
-    sheet.append(["date", "event", "body", "public", "attendance"])
-    sheet.append(["2024-03-04", "meeting", "community-forums", True, 25])
-    sheet.append(["2024-04-04", "meeting", "community-forums", "no", None])
+    sheet.title = "instance"  # the forum is registered before the sheet of its meetings
+    sheet.append(["date", "body", "instance", "name"])
+    sheet.append(["2019-10-01", "community-forums", "aveley", "Aveley Forum"])
+    meetings = workbook.create_sheet("event")
+    meetings.append(["date", "event", "body", "public", "attendance"])
+    meetings.append(["2024-03-04", "meeting", FORUM, True, 25])
+    meetings.append(["2024-04-04", "meeting", FORUM, "no", None])
     reviews = workbook.create_sheet("review")
     reviews.append(["date", "obligation", "review"])
     reviews.append(["2024-05-01", "draft-strategy-to-cabinet", "report"])
@@ -461,12 +497,14 @@ def test_import_an_xlsx_file(env: dict[str, str], tmp_path: Path) -> None:
     workbook.save(path)
     result = invoke(env, "import", str(path), "--council", "thurrock")
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"{path}: 3 rows checked; added 3 records for Thurrock Council.\n"
-    records = stored(env, "thurrock")
-    assert [(r.kind.value, r.date.isoformat()) for r in records] == [
-        ("event", "2024-03-04"),
-        ("event", "2024-04-04"),
-        ("review", "2024-05-01"),
+    assert result.stdout == f"{path}: 4 rows checked; added 4 records for Thurrock Council.\n"
+    forum, *records = stored(env, "thurrock")
+    assert isinstance(forum, InstanceRecord)
+    assert (forum.full_id, forum.name, forum.date.isoformat()) == (FORUM, "Aveley Forum", "2019-10-01")
+    assert [(r.kind.value, r.date.isoformat(), getattr(r, "body_id", None)) for r in records] == [
+        ("event", "2024-03-04", FORUM),
+        ("event", "2024-04-04", FORUM),
+        ("review", "2024-05-01", None),
     ]
     assert [(getattr(r, "public", None), getattr(r, "attendance", None)) for r in records[:2]] == [
         (True, 25),

@@ -32,6 +32,10 @@ from engagekit.records import (
     ImportProblem,
     ImportResult,
     IndicatorReading,
+    InstanceRecord,
+    LocalAction,
+    LocalPriority,
+    MemberRecord,
     Record,
     RecordKind,
     RecordStore,
@@ -52,6 +56,7 @@ from engagekit.records.files import (
     write_json,
     write_xlsx,
 )
+from engagekit.records.kinds import in_dependency_order
 from engagekit.records.store import BATCH
 from engagekit.rules import EvidenceItem
 
@@ -59,6 +64,8 @@ BUSY_MS = 30_000
 """Given to every open_store, so no test reads the user's settings."""
 DAY = dt.date(2024, 3, 1)
 KINDS = [kind.value for kind in RecordKind]
+FORUMS = "community-forums"
+"""Thurrock's forums: a body declared ``for_each: recorded``, so each forum is registered before its meetings."""
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -92,6 +99,18 @@ def review(
     fields.setdefault("recorded_by", "alice")
     fields.setdefault("review_kind", ReviewKind.REPORT)
     return ReviewRecord(council_id=council_id, obligation_id=obligation_id, **fields)
+
+
+def registration(council_id: str, body_id: str, local: str, **fields: Any) -> InstanceRecord:
+    fields.setdefault("date", dt.date(2019, 10, 1))
+    fields.setdefault("recorded_by", "alice")
+    fields.setdefault("name", f"{local.title()} ({body_id})")
+    return InstanceRecord(council_id=council_id, body_id=body_id, instance=local, **fields)
+
+
+def forum(local: str = "aveley", **fields: Any) -> InstanceRecord:
+    """One of Thurrock's community forums, registered: its meetings name ``community-forums.<local>``."""
+    return registration("thurrock", FORUMS, local, **fields)
 
 
 def counts(store: RecordStore) -> dict[str, int]:
@@ -311,11 +330,12 @@ def test_add_returns_the_records_with_ids_and_recorded_at(
 ) -> None:
     before = dt.datetime.now(dt.UTC)
     first = store.add(basildon, [update(percent=40, note="started"), update("CN-2"), reading(value=7.5)])
+    aveley = forum("aveley", name="Aveley Community Forum", cluster_id="aveley")
     meeting = event(
         "thurrock",
         title="Aveley forum",
         end_date=DAY + dt.timedelta(days=1),
-        body_id="community-forums",
+        body_id=aveley.full_id,
         public=True,
         agm=True,
         area_id="thurrock",
@@ -327,17 +347,18 @@ def test_add_returns_the_records_with_ids_and_recorded_at(
         reasons="paper circulated",
         responses="summarised",
     )
-    second = store.add(thurrock, [meeting])
+    second = store.add(thurrock, [aveley, meeting])
     third = store.add(bathnes, [review(approved_by="Cabinet", review_kind=ReviewKind.REPORT)])
     after = dt.datetime.now(dt.UTC)
 
     assert [record.id for record in first] == [1, 2, 1]
-    assert [record.id for record in second + third] == [1, 1]
+    assert [record.id for record in second + third] == [1, 1, 1]
     for record in first + second + third:
         assert record.recorded_at is not None
         assert record.recorded_at.utcoffset() == dt.timedelta(0)
         assert before <= record.recorded_at <= after
     assert first[0] == attrs.evolve(update(percent=40, note="started"), id=1, recorded_at=first[0].recorded_at)
+    assert second[0] == attrs.evolve(aveley, id=1, recorded_at=second[0].recorded_at)
     assert list(store.records("basildon")) == first
     assert list(store.records("thurrock")) == second
     assert list(store.records("bathnes")) == third
@@ -347,7 +368,7 @@ def test_add_returns_the_records_with_ids_and_recorded_at(
         "indicator-reading": 1,
         "event": 1,
         "review": 1,
-        "instance": 0,
+        "instance": 1,
         "local-priority": 0,
         "local-action": 0,
         "member": 0,
@@ -355,13 +376,20 @@ def test_add_returns_the_records_with_ids_and_recorded_at(
 
 
 UNKNOWN_IDS = [
-    pytest.param("basildon", lambda: update("CN-9"), "action", "'CN-9'", "CC-1, CC-2", id="action"),
+    pytest.param(
+        "basildon",
+        lambda: update("CN-9"),
+        "action",
+        "'CN-9'",
+        "CC-1, CC-2, CC-3, CC-4, CN-1, CN-2, CN-3, CN-4, CN-5, CN-6, CN-7, CN-8, CP-1, CP-2, CP-3",
+        id="action",
+    ),
     pytest.param(
         "basildon",
         lambda: reading("footfall"),
         "indicator",
         "'footfall'",
-        "new-principles-and-models, services-in-community-directory",
+        "connectedness-tracker-surveys, new-principles-and-models, services-in-community-directory",
         id="indicator",
     ),
     pytest.param(
@@ -369,7 +397,8 @@ UNKNOWN_IDS = [
         lambda: event("thurrock", body_id="parish"),
         "body",
         "'parish'",
-        "cabinet, community-forums",
+        # community-forums is not one: a meeting names a registered forum (none registered here)
+        "cabinet, corporate-overview-and-scrutiny-committee, hub-steering-groups, joint-strategic-forum",
         id="body",
     ),
     pytest.param(
@@ -377,7 +406,9 @@ UNKNOWN_IDS = [
         lambda: event("thurrock", cluster_id="keynsham-area"),
         "cluster",
         "'keynsham-area'",
-        "aveley, chafford-hundred",
+        "aveley, chafford-hundred, east-and-west-tilbury, grays, orsett-bulphan-and-horndon, "
+        "purfleet-west-thurrock-and-south-stifford, south-ockendon, stanford-le-hope-and-corringham, "
+        "tilbury-and-chadwell-st-mary",
         id="cluster",
     ),
     pytest.param(
@@ -385,7 +416,7 @@ UNKNOWN_IDS = [
         lambda: event("thurrock", hub_id="paulton-library"),
         "hub",
         "'paulton-library'",
-        "community-hub-sixth-area, community-hubs-in-libraries",
+        "community-hubs-in-libraries",
         id="hub",
     ),
     pytest.param("thurrock", lambda: event("thurrock", area_id="essex"), "area", "'essex'", "thurrock", id="area"),
@@ -394,7 +425,9 @@ UNKNOWN_IDS = [
         lambda: review("annual-review"),
         "obligation",
         "'annual-review'",
-        "local-offer-plans, progress-report-to-cabinet, toolkit-kept-updated",
+        "local-offer-plans, progress-report-to-cabinet, psb-cluster-needs-reports, "
+        "psb-cluster-needs-reports.keynsham-area, psb-cluster-needs-reports.somer-valley, "
+        "psb-cluster-needs-reports.south-east-bath, toolkit-kept-updated",
         id="obligation",
     ),
 ]
@@ -417,7 +450,7 @@ def test_a_record_with_an_unknown_id_is_refused_and_nothing_is_written(
     assert named == column
     assert quoted in message
     assert "in this council" in message
-    assert f"(known: {known}" in message
+    assert message.endswith(f" in this council (known: {known})")
     assert str(refused.value).startswith(f"{column}: no ")
     assert counts(store) == dict.fromkeys(KINDS, 0)
 
@@ -556,22 +589,24 @@ def test_evidence_of_reviews(store: RecordStore, bathnes: Council, thurrock: Cou
 
 
 def test_evidence_of_meetings(store: RecordStore, thurrock: Council, bathnes: Council) -> None:
-    forum = "community-forums"
+    (registered,) = store.add(thurrock, [forum("grays", name="Grays Community Forum")])
+    assert isinstance(registered, InstanceRecord)
+    forum_id = registered.full_id
     added = store.add(
         thurrock,
         [
-            event("thurrock", body_id=forum, date=dt.date(2024, 1, 31), public=True, title="January forum"),
-            event("thurrock", body_id=forum, date=dt.date(2024, 3, 1), agm=True, public=True),
-            event("thurrock", body_id=forum, date=dt.date(2024, 2, 15)),
-            event("thurrock", body_id=forum, date=dt.date(2023, 12, 31), public=True),
+            event("thurrock", body_id=forum_id, date=dt.date(2024, 1, 31), public=True, title="January forum"),
+            event("thurrock", body_id=forum_id, date=dt.date(2024, 3, 1), agm=True, public=True),
+            event("thurrock", body_id=forum_id, date=dt.date(2024, 2, 15)),
+            event("thurrock", body_id=forum_id, date=dt.date(2023, 12, 31), public=True),
             event("thurrock", body_id="cabinet", date=dt.date(2024, 2, 1), public=True),
-            event("thurrock", EventKind.CONSULTATION, body_id=forum, date=dt.date(2024, 2, 2)),
-            event("thurrock", EventKind.HUB_SESSION, body_id=forum, date=dt.date(2024, 2, 3)),
+            event("thurrock", EventKind.CONSULTATION, body_id=forum_id, date=dt.date(2024, 2, 2)),
+            event("thurrock", EventKind.HUB_SESSION, body_id=forum_id, date=dt.date(2024, 2, 3)),
         ],
     )
     store.add(bathnes, [event("bathnes", body_id="cabinet", date=dt.date(2024, 2, 1), public=True)])
     evidence = store.evidence(thurrock)
-    assert evidence.meetings(forum, dt.date(2024, 1, 1), dt.date(2024, 3, 1)) == [
+    assert evidence.meetings(forum_id, dt.date(2024, 1, 1), dt.date(2024, 3, 1)) == [
         EvidenceItem(dt.date(2024, 1, 31), "public", "January forum", f"event #{added[0].id}"),
         EvidenceItem(dt.date(2024, 2, 15), "private", "private meeting", f"event #{added[2].id}"),
         EvidenceItem(dt.date(2024, 3, 1), "agm", "agm meeting", f"event #{added[1].id}"),
@@ -579,12 +614,12 @@ def test_evidence_of_meetings(store: RecordStore, thurrock: Council, bathnes: Co
     assert [item.ref for item in evidence.meetings("cabinet", dt.date(2024, 1, 1), dt.date(2024, 12, 31))] == [
         f"event #{added[4].id}"
     ]
-    assert evidence.meetings(forum, dt.date(2024, 2, 16), dt.date(2024, 2, 29)) == []
+    assert evidence.meetings(forum_id, dt.date(2024, 2, 16), dt.date(2024, 2, 29)) == []
 
     later()
     store.add(thurrock, [event("thurrock", body_id="cabinet", date=dt.date(2024, 2, 1), supersedes=added[0].id)])
     assert [
-        item.date for item in store.evidence(thurrock).meetings(forum, dt.date(2024, 1, 1), dt.date(2024, 3, 1))
+        item.date for item in store.evidence(thurrock).meetings(forum_id, dt.date(2024, 1, 1), dt.date(2024, 3, 1))
     ] == [
         dt.date(2024, 2, 15),
         dt.date(2024, 3, 1),
@@ -593,6 +628,10 @@ def test_evidence_of_meetings(store: RecordStore, thurrock: Council, bathnes: Co
 
 def test_evidence_of_hubs_opened(store: RecordStore, thurrock: Council, bathnes: Council) -> None:
     libraries, sixth = "community-hubs-in-libraries", "community-hub-sixth-area"
+    # Thurrock's definition lists one hub (of five); a second, by another id, is added here.
+    in_libraries = next(hub for hub in thurrock.hubs if hub.id == libraries)
+    another = attrs.evolve(in_libraries, id=sixth, name="Community hub in the sixth area", count=1)
+    thurrock = attrs.evolve(thurrock, hubs=[*thurrock.hubs, another])
     added = store.add(
         thurrock,
         [
@@ -607,7 +646,7 @@ def test_evidence_of_hubs_opened(store: RecordStore, thurrock: Council, bathnes:
     evidence = store.evidence(thurrock)
     assert evidence.hubs_opened(dt.date(2024, 3, 1)) == {
         libraries: EvidenceItem(
-            dt.date(2024, 1, 10), "hub session", "hub session on 2024-01-10", f"event #{added[0].id}"
+            dt.date(2024, 1, 10), "hub session", "hub session on 2024-01-10", f"event #{added[1].id}"
         )
     }
     assert set(evidence.hubs_opened(dt.date(2024, 12, 31))) == {libraries, sixth}
@@ -634,7 +673,7 @@ def test_evidence_of_clusters_started(store: RecordStore, bathnes: Council, thur
     evidence = store.evidence(bathnes)
     assert evidence.clusters_started(dt.date(2013, 12, 31)) == {
         "keynsham-area": EvidenceItem(
-            dt.date(2013, 7, 1), "first engagement", "first engagement on 2013-07-01", f"event #{added[0].id}"
+            dt.date(2013, 7, 1), "first engagement", "first engagement on 2013-07-01", f"event #{added[1].id}"
         )
     }
     assert {key: item.date for key, item in evidence.clusters_started(dt.date(2014, 12, 31)).items()} == {
@@ -805,9 +844,37 @@ def test_a_dry_run_writes_nothing(store: RecordStore, basildon: Council, tmp_pat
 # -- export and import round trips --------------------------------------------------------
 
 
+HUDDLES = "community-huddles"
+"""Basildon's community huddles: declared ``for_each: recorded``, each keeping local plans."""
+
+
+def huddle_records(council_id: str) -> list[Record]:
+    """A huddle registered, then records naming it: a local priority, a local action, a member and a meeting."""
+    huddle = f"{HUDDLES}.pitsea"
+    common: dict[str, Any] = {"council_id": council_id, "date": DAY, "recorded_by": "alice"}
+    return [
+        registration(council_id, HUDDLES, "pitsea", name="Pitsea huddle", area_id="pitsea", date=dt.date(2023, 9, 1)),
+        LocalPriority(**common, body_id=huddle, year=2024, title="Safer parks", agreed_by="Pitsea huddle"),
+        LocalAction(
+            **common,
+            action_id="pitsea-park-lighting",
+            body_id=huddle,
+            title="Better lighting in the park",
+            owner="Parks",
+            due_date=dt.date(2024, 9, 30),
+            priority="Safer parks",
+            year=2024,
+        ),
+        MemberRecord(**{**common, "recorded_by": "bob"}, body_id=huddle, name="Ann", office="chair", councillor=True),
+        event(council_id, body_id=huddle, public=True, agm=True, considered="annual report; local priorities"),
+    ]
+
+
 def fill(store: RecordStore, councils: dict[str, Council]) -> list[Record]:
     """Every kind of record for Basildon, with corrections, recorded by two people."""
     basildon = councils["basildon"]
+    huddle, *_ = store.add(basildon, huddle_records("basildon"))
+    assert isinstance(huddle, InstanceRecord)
     first = store.add(
         basildon,
         [
@@ -838,12 +905,16 @@ def fill(store: RecordStore, councils: dict[str, Council]) -> list[Record]:
             update("CN-1", ActionStatus.DELAYED, percent=5, supersedes=first[0].id, recorded_by="bob"),
             reading(value=121, supersedes=first[2].id),
             review("action-plan-annual-review", council_id="basildon", date=DAY, supersedes=first[6].id),
+            attrs.evolve(huddle, id=None, recorded_at=None, name="Pitsea community huddle", supersedes=huddle.id),
+            update("pitsea-park-lighting", percent=25, recorded_by="bob"),
         ],
     )
     later()
     store.add(basildon, [update("CN-1", ActionStatus.COMPLETED, percent=100, supersedes=second[0].id)])
-    store.add(councils["thurrock"], [event("thurrock", body_id="community-forums")])
-    return list(store.records("basildon"))
+    store.add(councils["thurrock"], [forum(), event("thurrock", body_id=f"{FORUMS}.aveley")])
+    records = list(store.records("basildon"))
+    assert {record.kind for record in records} == set(RecordKind)
+    return records
 
 
 EXPORTS: dict[str, Callable[[list[Record]], str | bytes]] = {"csv": write_csv, "json": write_json, "xlsx": write_xlsx}
@@ -868,6 +939,7 @@ def test_an_export_imported_into_a_fresh_store_gives_the_same_records(
         fresh.add(other, [attrs.evolve(update(), council_id="other"), attrs.evolve(reading(), council_id="other")])
         fresh.add(other, [attrs.evolve(review("sia-review", council_id="basildon"), council_id="other")])
         fresh.add(other, [attrs.evolve(event("basildon"), council_id="other")])
+        fresh.add(other, huddle_records("other")[:-1])
         result = import_file(fresh, basildon, path)
         assert result.ok, result.problems
         assert result.added == len(original)
@@ -885,6 +957,10 @@ def test_an_export_imported_into_a_fresh_store_gives_the_same_records(
                 assert new.supersedes == new_ids[old_ids[(old.kind, old.supersedes)]]
         until = dt.date(2030, 1, 1)
         assert [item.date for item in fresh.evidence(basildon).reviews("action-plan-annual-review", until)] == [DAY]
+        huddle_meetings = fresh.evidence(basildon).meetings(f"{HUDDLES}.pitsea", DAY, DAY)
+        assert [(item.kind, item.considered) for item in huddle_meetings] == [
+            ("agm", ("annual report", "local priorities"))
+        ]
         assert list(fresh.records("basildon", include_superseded=False)) == [
             record for record in copied if record.id not in {r.supersedes for r in copied if r.kind == record.kind}
         ]
@@ -896,6 +972,12 @@ def test_an_xlsx_export_has_a_sheet_per_kind_and_reads_back_row_for_row(
     original = fill(store, councils)
     path = tmp_path / "export.xlsx"
     path.write_bytes(write_xlsx(original))
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True)
+    assert workbook.sheetnames == [kind.value for kind in in_dependency_order()]
+    assert workbook.sheetnames[0] == RecordKind.INSTANCE.value  # registrations first
+    workbook.close()
     rows = [item.values for item in read_xlsx(path)]
     assert [row["kind"] for row in rows] == [record.kind.value for record in original]
     assert [int(row["id"]) for row in rows] == [record.id for record in original]
@@ -1166,14 +1248,17 @@ BIG_ROWS = 300_000
 def test_a_process_killed_mid_import_leaves_the_store_as_it_was(tmp_path: Path, thurrock: Council) -> None:
     url = sqlite_url(tmp_path)
     with open_store(url, busy_timeout_ms=BUSY_MS) as store:
-        store.add(thurrock, [event("thurrock", body_id="community-forums"), event("thurrock", cluster_id="grays")])
+        store.add(
+            thurrock, [forum(), event("thurrock", body_id=f"{FORUMS}.aveley"), event("thurrock", cluster_id="grays")]
+        )
         before = counts(store)
     wal = Path(f"{tmp_path / 'records.db'}-wal")
     wal_before = wal.stat().st_size if wal.exists() else 0
     big = tmp_path / "events.csv"
     with big.open("w", encoding="utf-8") as stream:
-        stream.write("kind,date,event,body,public,attendance\n")
-        stream.writelines(f"event,2024-01-01,meeting,community-forums,yes,{n % 500}\n" for n in range(BIG_ROWS))
+        stream.write("kind,date,event,body,public,attendance,instance,name\n")
+        stream.write(f"instance,2019-10-01,,{FORUMS},,,grays,Grays Community Forum\n")  # its meetings follow
+        stream.writelines(f"event,2024-01-01,meeting,{FORUMS}.grays,yes,{n % 500},,\n" for n in range(BIG_ROWS))
 
     process = subprocess.Popen(
         [sys.executable, "-c", IMPORTER, url, str(big)],
@@ -1202,8 +1287,8 @@ def test_a_process_killed_mid_import_leaves_the_store_as_it_was(tmp_path: Path, 
         assert counts(store) == before
         assert imports_count(store) == 0
         result = import_file(store, thurrock, big)
-        assert (result.ok, result.already_imported, result.added) == (True, False, BIG_ROWS)
-        assert counts(store)["event"] == before["event"] + BIG_ROWS
+        assert (result.ok, result.already_imported, result.added) == (True, False, 1 + BIG_ROWS)
+        assert counts(store) == {**before, "instance": before["instance"] + 1, "event": before["event"] + BIG_ROWS}
 
 
 def test_import_problem_reads_as_row_and_column() -> None:
