@@ -278,7 +278,8 @@ def test_report_json_shape() -> None:
     assert data["schema_version"] == 1
     assert data["as_of"] == AS_OF
     assert data["council"] == {"id": "bathnes", "name": "Bath & North East Somerset Council"}
-    assert data["status_counts"] == {"green": 0, "amber": 0, "red": 1, "grey": 2}
+    # Red: the progress report to Cabinet; grey: the Toolkit kept up to date (no interval).
+    assert data["status_counts"] == {"green": 0, "amber": 0, "red": 1, "grey": 1}
     assert [s["id"] for s in data["sections"]][:2] == ["header", "summary"]
     assert [s["id"] for s in data["sections"]][-2:] == ["findings", "sources"]
 
@@ -359,7 +360,7 @@ def test_engagekit_today_in_a_subprocess() -> None:
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["as_of"] == "2013-10-01"
-    assert data["status_counts"] == {"green": 0, "amber": 1, "red": 0, "grey": 2}
+    assert data["status_counts"] == {"green": 0, "amber": 1, "red": 0, "grey": 1}
 
 
 # -- errors -------------------------------------------------------------------------------
