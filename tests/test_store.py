@@ -434,6 +434,10 @@ UNKNOWN_IDS = [
 
 
 @pytest.mark.parametrize(("council_id", "make", "column", "quoted", "known"), UNKNOWN_IDS)
+RECORDED_HINTS = {("thurrock", "body"): "; instances of community-forums are named <body>.<id> once registered"}
+"""What an unknown body's message adds where a council has bodies whose instances are registered."""
+
+
 def test_a_record_with_an_unknown_id_is_refused_and_nothing_is_written(
     store: RecordStore,
     councils: dict[str, Council],
@@ -450,7 +454,7 @@ def test_a_record_with_an_unknown_id_is_refused_and_nothing_is_written(
     assert named == column
     assert quoted in message
     assert "in this council" in message
-    assert message.endswith(f" in this council (known: {known})")
+    assert message.endswith(f" in this council (known: {known})" + RECORDED_HINTS.get((council_id, column), ""))
     assert str(refused.value).startswith(f"{column}: no ")
     assert counts(store) == dict.fromkeys(KINDS, 0)
 

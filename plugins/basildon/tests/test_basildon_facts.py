@@ -428,7 +428,8 @@ def test_linked_documents(council: Council) -> None:
         "Climate and Environment Strategy 2021- 2050",
     ):
         assert title in titles
-    inclusion = next(d for d in council.programme.linked_documents if d.title == "Inclusion and Diversity Strategy 2021")
+    linked = council.programme.linked_documents
+    inclusion = next(d for d in linked if d.title == "Inclusion and Diversity Strategy 2021")
     assert "emerging" in text(inclusion.relation)
     assert inclusion.wording == "emerging"
     # The eight further links are in both the strategy (section 4) and the committee report.

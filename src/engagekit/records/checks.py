@@ -120,7 +120,11 @@ class Vocabulary:
 
         def check(column: str, value: str | None, known: frozenset[str], what: str) -> None:
             if value is not None and value not in known:
-                found.append((column, f"no {what} {value!r} in this council ({known_ids(known, value)})"))
+                message = f"no {what} {value!r} in this council ({known_ids(known, value)})"
+                if what == "body" and self.recorded_kinds:  # their instances are known only once registered
+                    kinds = ", ".join(sorted(self.recorded_kinds))
+                    message += f"; instances of {kinds} are named <body>.<id> once registered"
+                found.append((column, message))
 
         if isinstance(record, ActionUpdate):
             check("action", record.action_id, self.actions, "action")
