@@ -433,11 +433,11 @@ UNKNOWN_IDS = [
 ]
 
 
-@pytest.mark.parametrize(("council_id", "make", "column", "quoted", "known"), UNKNOWN_IDS)
 RECORDED_HINTS = {("thurrock", "body"): "; instances of community-forums are named <body>.<id> once registered"}
 """What an unknown body's message adds where a council has bodies whose instances are registered."""
 
 
+@pytest.mark.parametrize(("council_id", "make", "column", "quoted", "known"), UNKNOWN_IDS)
 def test_a_record_with_an_unknown_id_is_refused_and_nothing_is_written(
     store: RecordStore,
     councils: dict[str, Council],
