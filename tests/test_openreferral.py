@@ -250,9 +250,10 @@ def test_bathnes_paulton_library_is_proposed_at_a_location_named_for_its_venue(
 ) -> None:
     (service,) = hub_services(bundled_councils["bathnes"])
     assert service["name"] == "The new Paulton library"
-    # The report names it as an example of the hubs it looks to, not as open: proposed.
+    # The report names it as an example of the hubs it looks to, not as open: proposed, and the
+    # definition says the report does not state its status, which the export says in its words.
     assert service["status"] == "inactive"
-    assert service["description"].startswith("Proposed in the documents")
+    assert service["description"].startswith("Status: proposed (the report does not say whether it is open as a hub).")
     (sal,) = service["service_at_locations"]
     location = sal["location"]
     assert location["name"] == "Paulton library"
@@ -285,7 +286,7 @@ def test_other_statuses_and_known_empty_areas(
     bundled_councils: dict[str, Council], status: HubStatus, expected: str, note: str
 ) -> None:
     bathnes = bundled_councils["bathnes"]
-    hub = attrs.evolve(bathnes.hubs[0], status=status, areas=[], venue=None)
+    hub = attrs.evolve(bathnes.hubs[0], status=status, areas=[], venue=None, qualifiers={})
     (service,) = hub_services(attrs.evolve(bathnes, hubs=[hub]))
     assert service["status"] == expected
     assert note in service["description"]

@@ -169,7 +169,10 @@ def _service_description(council: Council, hub: Hub) -> str:
             " so they are not listed one by one."
         )
     note = _LIFECYCLE_NOTE.get(hub.status.value)
-    if note:
+    status_words = hub.field_qualifier("status")
+    if status_words:  # the documents are not sure of the status: say so rather than the lifecycle's words
+        parts.append(f"Status: {hub.status.value} ({status_words}).")
+    elif note:
         parts.append(note)
     if hub.description:
         parts.append(" ".join(hub.description.split()))
