@@ -23,6 +23,7 @@ from engagekit.report.text import render_text
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "fernbridge"
+PLACE_EXAMPLE = ROOT / "examples" / "ashworth"
 DEFINITION = EXAMPLE / "fernbridge.yaml"
 RECORDS = EXAMPLE / "records.csv"
 TUTORIAL = ROOT / "docs" / "tutorial.md"
@@ -63,9 +64,26 @@ def test_the_example_records_import(tmp_path: Path) -> None:
     assert all(line.split(",")[2].startswith("Illustrative:") for line in RECORDS.read_text().splitlines()[1:])
 
 
+PLACE_CHAPTER = "## 11. Councils organised by place"
+"""The tutorial's last chapter builds a second council (examples/ashworth); the chapters before it build Fernbridge."""
+
+
+def tutorial_parts() -> tuple[str, str]:
+    """The tutorial up to the chapter on councils organised by place, and that chapter."""
+    text = TUTORIAL.read_text(encoding="utf-8")
+    assert text.count(PLACE_CHAPTER) == 1
+    before, chapter = text.split(PLACE_CHAPTER)
+    return before, PLACE_CHAPTER + chapter
+
+
+def code_blocks(text: str) -> list[tuple[str, str]]:
+    """The yaml and text code blocks of ``text``, in order."""
+    return re.findall(r"```(yaml|text)\n(.*?)```\n", text, flags=re.S)
+
+
 def tutorial_steps() -> list[tuple[str, str]]:
-    """The tutorial's yaml and text code blocks, in order."""
-    return re.findall(r"```(yaml|text)\n(.*?)```\n", TUTORIAL.read_text(encoding="utf-8"), flags=re.S)
+    """The Fernbridge chapters' yaml and text code blocks, in order."""
+    return code_blocks(tutorial_parts()[0])
 
 
 def apply_fragment(current: str, fragment: str) -> str:
@@ -143,3 +161,82 @@ def test_the_finished_example_runs_from_the_command_line(command: str) -> None:
         dict(os.environ),
     )
     assert result.returncode == 0, result.stderr
+
+
+def shown_output(lines: list[str]) -> list[str]:
+    """The output lines the tutorial shows after a command, up to the next command."""
+    shown = []
+    for line in lines:
+        if line.startswith("$ "):
+            break
+        shown.append(line)
+    return shown
+
+
+def assert_shown(shown: list[str], actual: str, command: str) -> None:
+    """Output shown whole must be the output; with "..." lines, each part shown must be in it, in order."""
+    printed = [line.rstrip() for line in actual.splitlines()]
+    if "..." not in shown:
+        assert shown == printed, f"{command}: the tutorial shows\n" + "\n".join(shown) + "\nbut it printed\n" + actual
+        return
+    parts: list[list[str]] = [[]]
+    for line in shown:
+        if line == "...":
+            parts.append([])
+        else:
+            parts[-1].append(line)
+    position = 0
+    for part in (part for part in parts if part):
+        found = next(
+            (i for i in range(position, len(printed) - len(part) + 1) if printed[i : i + len(part)] == part), None
+        )
+        assert found is not None, f"{command}: not printed (in this order):\n" + "\n".join(part)
+        position = found + len(part)
+
+
+def test_the_place_chapter_commands_print_what_it_shows(tmp_path: Path) -> None:
+    """Rebuild the chapter's file step by step; run each `$ engagekit` line and compare what it prints."""
+    (tmp_path / "my-places").mkdir()
+    shutil.copytree(PLACE_EXAMPLE, tmp_path / "examples" / "ashworth")
+    target = tmp_path / "my-places" / "ashworth.yaml"
+    env = {name: value for name, value in os.environ.items() if not name.startswith("ENGAGEKIT_")}
+    env["ENGAGEKIT_CONFIG"] = str(tmp_path / "config.toml")
+    env["ENGAGEKIT_DATA_DIR"] = str(tmp_path / "data")
+    database = f"sqlite:///{tmp_path / 'places.db'}"
+    chapter = tutorial_parts()[1]
+    steps = code_blocks(chapter)
+    assert steps[0][0] == "yaml"
+    target.write_text(steps[0][1])
+    ran: list[str] = []
+    for language, body in steps[1:]:
+        if language == "yaml":
+            target.write_text(apply_fragment(target.read_text(), body))
+            continue
+        lines = body.splitlines()
+        for i, line in enumerate(lines):
+            if not line.startswith("$ "):
+                continue
+            command = line[2:]
+            if command.startswith("export "):
+                name, value = command[len("export ") :].split("=", 1)
+                env[name] = database if name == "ENGAGEKIT_DATABASE_URL" else value
+                continue
+            if not command.startswith("engagekit "):
+                continue
+            shown = shown_output(lines[i + 1 :])
+            rest = lines[i + 1 + len(shown) :]
+            expected = int(rest[1]) if rest[:1] == ["$ echo $?"] else 0
+            result = engagekit_cli(shlex.split(command)[1:], tmp_path, env)
+            assert result.returncode == expected, f"{command}\n{result.stdout}\n{result.stderr}"
+            assert_shown(shown, result.stdout + result.stderr, command)
+            ran.append(command)
+    assert len([c for c in ran if c.startswith("engagekit validate ")]) >= 4
+    assert any(c.startswith("engagekit import examples/ashworth/records.csv") for c in ran)
+    assert len([c for c in ran if c.startswith("engagekit report ")]) >= 3
+    # The file the chapter builds is the example, fact for fact.
+    assert engagekit.load_definition(target) == engagekit.load_definition(PLACE_EXAMPLE / "ashworth.yaml")
+    # The rows it quotes are rows of the example's records.
+    records = (PLACE_EXAMPLE / "records.csv").read_text(encoding="utf-8").splitlines()
+    (quoted,) = re.findall(r"```csv\n(.*?)```\n", chapter, flags=re.S)
+    assert quoted.splitlines()[0] == records[0]
+    assert set(quoted.splitlines()) <= set(records)
