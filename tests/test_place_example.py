@@ -453,7 +453,7 @@ def test_a_broken_copy_of_the_records_is_refused_whole(tmp_path: Path) -> None:
         problems = [line for line in output if line.startswith(f"{path}: row ")]
         assert len(problems) == 1, output
         assert problems[0].startswith(f"{path}: row {row}, {column}: "), problems[0]
-        assert f"{path}: nothing imported: 1 problems in 100 rows." in output
+        assert f"{path}: nothing imported: 1 problem in 100 rows." in output
         exported = engagekit_cli(["export", "--council", "ashworth", "--format", "json"], env)
         assert exported.returncode == 0, exported.stderr
         assert json.loads(exported.stdout)["records"] == [], "nothing was written"

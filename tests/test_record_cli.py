@@ -329,7 +329,7 @@ def test_import_refuses_an_agm_with_no_body_by_either_path(env: dict[str, str], 
     assert result.stderr.splitlines() == [
         f"{path}: row 3, body: missing: an AGM must name the body that held it "
         "(known: fernbridge-partnership-board, town-forums)",
-        f"{path}: nothing imported: 1 problems in 3 rows.",
+        f"{path}: nothing imported: 1 problem in 3 rows.",
     ]
     assert stored(env, "fernbridge") == []
 

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import click
 
-from engagekit.cli.app import App, UsageProblem, pass_app
+from engagekit.cli.app import App, UsageProblem, council_option, definition_option, pass_app
 from engagekit.cli.output import write_output
 
 
 @click.command()
-@click.option("--council", "-c", "council_id", required=True, metavar="ID", help="The council.")
+@council_option
+@definition_option
 @click.option(
     "--format",
     "-f",
@@ -27,7 +28,9 @@ from engagekit.cli.output import write_output
     help="Write to FILE (whole or not at all).",
 )
 @pass_app
-def export(app: App, council_id: str, format_name: str | None, output: Path | None) -> None:
+def export(
+    app: App, council_id: str | None, definition: Path | None, format_name: str | None, output: Path | None
+) -> None:
     """Export every record of a council, corrections included, with who recorded each and when.
 
     \b
@@ -37,7 +40,7 @@ def export(app: App, council_id: str, format_name: str | None, output: Path | No
     """
     from engagekit.records.files import write_csv, write_json, write_xlsx
 
-    council = app.council(council_id, None)
+    council = app.council(council_id, definition)
     if format_name is None:
         suffix = output.suffix.lower().lstrip(".") if output else ""
         format_name = suffix if suffix in ("csv", "xlsx", "json") else "csv"

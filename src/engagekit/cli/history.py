@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import click
 
-from engagekit.cli.app import App, UsageProblem, pass_app
+from engagekit.cli.app import App, UsageProblem, council_option, definition_option, pass_app
 
 
 @click.command()
-@click.option("--council", "-c", "council_id", required=True, metavar="ID", help="The council.")
+@council_option
+@definition_option
 @click.option("--action", "action_id", required=True, metavar="ID", help="The action's id.")
 @pass_app
-def history(app: App, council_id: str, action_id: str) -> None:
+def history(app: App, council_id: str | None, definition: Path | None, action_id: str) -> None:
     """Show an action's updates, oldest first; corrected ones are marked.
 
     \b
@@ -19,16 +23,20 @@ def history(app: App, council_id: str, action_id: str) -> None:
       engagekit history --council basildon --action CN-4
       engagekit history -c basildon --action CC-2
     """
-    council = app.council(council_id, None)
-    actions = {planned.action.id: planned.action for planned in council.programme.action_plan.all_actions()}
-    if action_id not in actions:
-        raise UsageProblem(f"no action {action_id!r} in {council.id}; actions: {', '.join(actions) or 'none'}")
-    click.echo(f"{action_id}: {actions[action_id].text}")
+    council = app.council(council_id, definition)
+    actions = {planned.action.id: planned.action.text for planned in council.programme.action_plan.all_actions()}
     store = app.store(must_exist=True)
     updates = []
     if store is not None:
         with store:
-            updates = store.history(council.id, action_id)
+            if action_id not in actions:  # a local action a place's body agreed is an action too
+                local = store.evidence(council).local_actions(dt.date.max)
+                actions.update({action.id: action.title for action in local})
+            if action_id in actions:
+                updates = store.history(council.id, action_id)
+    if action_id not in actions:
+        raise UsageProblem(f"no action {action_id!r} in {council.id}; actions: {', '.join(actions) or 'none'}")
+    click.echo(f"{action_id}: {actions[action_id]}")
     if not updates:
         click.echo("  No updates recorded.")
         return

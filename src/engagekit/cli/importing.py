@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from engagekit.cli.app import App, UsageProblem, parse_date, pass_app, today
+from engagekit.cli.app import App, UsageProblem, council_option, definition_option, parse_date, pass_app, today
 
 if TYPE_CHECKING:
     from engagekit.records.fast import CsvTable
@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 @click.command(name="import")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option("--council", "-c", "council_id", required=True, metavar="ID", help="The council the records belong to.")
+@council_option
+@definition_option
 @click.option("--kind", metavar="KIND", help="The kind of every row, for a file with no 'kind' column.")
 @click.option(
     "--date",
@@ -32,12 +33,20 @@ if TYPE_CHECKING:
 @click.option("--dry-run", is_flag=True, help="Check every row and say what would be added; write nothing.")
 @pass_app
 def import_(
-    app: App, file: Path, council_id: str, kind: str | None, date: dt.date | None, by: str | None, dry_run: bool
+    app: App,
+    file: Path,
+    council_id: str | None,
+    definition: Path | None,
+    kind: str | None,
+    date: dt.date | None,
+    by: str | None,
+    dry_run: bool,
 ) -> None:
     """Import records from FILE, all or nothing.
 
     CSV and XLSX files have a column per field and a 'kind' column (action-update,
-    indicator-reading, event or review), or use --kind; an XLSX sheet named after a kind
+    indicator-reading, event, review, instance, local-priority, local-action or member), or
+    use --kind; an XLSX sheet named after a kind
     gives its rows that kind. A Decidim accountability results CSV (id, parent/id, status/id,
     title/<locale>, progress) becomes action updates. Any bad row and nothing is written:
     each is listed with its row number and column. The same file twice adds nothing.
@@ -60,7 +69,7 @@ def import_(
     )
     from engagekit.records.kinds import RecordKind
 
-    council = app.council(council_id, None)
+    council = app.council(council_id, definition)
     default_kind = None
     if kind is not None:
         try:
@@ -121,7 +130,8 @@ def import_(
         if result.more_problems:
             click.echo(f"{file}: ... and {result.more_problems:,} more problems", err=True)
         total = len(result.problems) + result.more_problems
-        click.echo(f"{file}: nothing imported: {total:,} problems in {result.rows:,} rows.", err=True)
+        problems = "problem" if total == 1 else "problems"
+        click.echo(f"{file}: nothing imported: {total:,} {problems} in {result.rows:,} rows.", err=True)
         sys.exit(1)
     if dry_run:
         click.echo(f"{file}: {result.rows:,} rows checked; would add {result.rows:,} records for {council.name}.")

@@ -25,7 +25,7 @@ class Partner(Qualified):
 
 @attrs.frozen
 class MonthWindow:
-    """Months of the year something falls due in: ``{from: 6, to: 7}`` is June to July."""
+    """Months of the year something falls due in: ``{start: 6, end: 7}`` is June to July."""
 
     start: int = attrs.field(validator=[attrs.validators.ge(1), attrs.validators.le(12)])
     end: int = attrs.field(validator=[attrs.validators.ge(1), attrs.validators.le(12)])

@@ -67,7 +67,7 @@ def build_report(
         places_section(council),
         _commitments(programme, docs),
         _action_plan(programme, docs, latest_updates or {}),
-        governance_section(council, findings, docs),
+        governance_section(council, findings, docs, lambda obligation: evidence.reviews(obligation, as_of)),
         people_section(council),
         programme_detail_section(council, programme),
         *[_earlier(council, earlier, docs) for earlier in council.earlier_programmes],

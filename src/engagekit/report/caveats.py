@@ -131,6 +131,10 @@ def adoption(programme: Programme) -> str:
     return text
 
 
+FIELD_LABELS = {"every_months": "interval", "months_after_adoption": "timing", "months_after": "timing"}
+"""How a qualified field is named in a note, where its key does not read as words."""
+
+
 def declared(text: str, for_each: ForEach | None) -> str:
     """A name declared for each place as the declaration reads: ``{place}`` becomes ``cluster``.
 
@@ -199,7 +203,7 @@ def notes(
     if isinstance(item, Qualified):
         for name, qualifier in item.qualifiers.items():
             if name not in shown and (words := qualifier_text(qualifier)):
-                found.append(Note(subject, words, name.replace("_", " ")))
+                found.append(Note(subject, words, FIELD_LABELS.get(name, name.replace("_", " "))))
     found += [Note(subject, text, label) for label, text in texts if text and text.strip()]
     return found
 

@@ -8,11 +8,12 @@ obligations, delegations and rules, so none is lost between the definition and t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from engagekit.model.council import Council, Programme
 from engagekit.model.governance import Governance, ReportDue, ReviewCycle, ReviewDate
 from engagekit.model.instances import places_for
+from engagekit.model.local import instance_id
 from engagekit.model.sources import Document, human_date
 from engagekit.report.caveats import (
     UNKNOWN,
@@ -26,7 +27,7 @@ from engagekit.report.caveats import (
     notes_list,
 )
 from engagekit.report.document import Block, BulletList, Fields, Section, Table
-from engagekit.rules.findings import Finding
+from engagekit.rules.findings import EvidenceItem, Finding
 
 Obligation = ReviewCycle | ReviewDate | ReportDue
 
@@ -52,15 +53,24 @@ def judged(obligation: Obligation) -> bool:
     return True
 
 
-def governance_section(council: Council, findings: list[Finding], docs: dict[str, Document]) -> Section:
-    """The current programme's governance, with its schedule judged as of the report's date."""
+def governance_section(
+    council: Council,
+    findings: list[Finding],
+    docs: dict[str, Document],
+    recorded: Callable[[str], list[EvidenceItem]] | None = None,
+) -> Section:
+    """The current programme's governance, with its schedule judged as of the report's date.
+
+    ``recorded`` gives the reviews recorded against an obligation id (as of the report's date),
+    so those recorded against obligations that are never judged are shown too.
+    """
     programme = council.programme
     g = programme.governance
     blocks: list[Block] = [Fields(_fields(g))]
     if g.measures:
         blocks.append(BulletList(g.measures, mark_field(g, "measures", "How progress is measured")))
     blocks += _schedule(programme, findings, docs)
-    blocks += _not_judged(council, g)
+    blocks += _not_judged(council, g, recorded)
     if g.delegations:
         rows = [[mark(d, d.matter, brief=True), d.to, d.consulting or "", cite_all(d, docs)] for d in g.delegations]
         blocks.append(Table("Delegations", ["Matter", "Delegated to", "In consultation with", "Source"], rows))
@@ -117,8 +127,22 @@ def _with(text: str, words: Iterable[str]) -> str:
     return f"{text} ({joined})" if joined else text
 
 
-def _not_judged(council: Council, g: Governance) -> list[Block]:
-    items = [not_judged_line(council, item) for item in obligations(g) if not judged(item)]
+def _not_judged(council: Council, g: Governance, recorded: Callable[[str], list[EvidenceItem]] | None) -> list[Block]:
+    items = []
+    for item in obligations(g):
+        if judged(item):
+            continue
+        line = not_judged_line(council, item)
+        if recorded is not None:
+            ids = [item.id]
+            for_each = item.for_each if isinstance(item, ReviewCycle | ReportDue) else None
+            if for_each is not None:
+                ids += [instance_id(item.id, place.id) for place in places_for(council, for_each)]
+            done = [review for oid in ids for review in recorded(oid)]
+            if done:
+                last = max(done, key=lambda review: review.date)
+                line += f"; {len(done)} recorded, the latest on {human_date(last.date)} ({last.ref or last.kind})"
+        items.append(line)
     return [BulletList(items, "Not judged")] if items else []
 
 

@@ -29,7 +29,7 @@ def people_section(council: Council) -> Section:
 
 def _bodies(council: Council) -> Section:
     partner_names = {p.id: p.name for p in council.partners}
-    body_names = {b.id: b.name for b in council.bodies}
+    body_names = {b.id: declared(b.name, b.for_each) for b in council.bodies}
     show_led_by = any(body.led_by for body in council.bodies)
 
     def row(body: Body) -> list[str]:
@@ -108,7 +108,7 @@ def _partners(partners: list[Partner]) -> Section:
 
 
 def _methods(council: Council) -> Section:
-    body_names = {b.id: b.name for b in council.bodies}
+    body_names = {b.id: declared(b.name, b.for_each) for b in council.bodies}
     show_body = any(m.body for m in council.methods)
 
     def row(method: EngagementMethod) -> list[str]:
