@@ -434,3 +434,16 @@ def test_validate_help_describes_strict() -> None:
     assert result.exit_code == 0
     assert "--strict" in result.stdout
     assert "engagekit validate --definition my-council.yaml --strict" in result.stdout.split("Examples:", 1)[1]
+
+
+def test_an_arrangement_made_for_each_place_of_a_kind_there_is_none_of() -> None:
+    from engagekit.definition import load_definition_text
+    from engagekit.definition.quality import quality_warnings
+
+    council = load_definition_text(
+        "id: x\nname: X\nprogramme: {id: p, name: P}\n"
+        "bodies:\n  - {id: forum, name: '{place} Forum', kind: forum, for_each: cluster}\n"
+        "  - {id: known, name: Forums, kind: forum, for_each: recorded}\n"
+    )
+    messages = [(w.path, w.message) for w in quality_warnings(council) if "made for" in w.message]
+    assert messages == [(("bodies", 0, "for_each"), "'forum' is made for each cluster, but there is none: no instance")]

@@ -24,6 +24,8 @@ from engagekit.definition.yaml_reader import YamlProblem, read_yaml
 from engagekit.model.action_plan import Action
 from engagekit.model.checks import Path, format_path, items_without_source
 from engagekit.model.council import Council, Programme
+from engagekit.model.instances import places_for
+from engagekit.model.local import ForEach, PlaceKind
 from engagekit.model.sources import PartialDate
 
 _DEFAULT_NAME = "<definition>"
@@ -83,6 +85,7 @@ def quality_warnings(
         found.extend(_dates(path, programme))
     found.extend(_hubs(council))
     found.extend(_phases(council))
+    found.extend(_places_made_for(council))
     found.extend((item, "no source is cited") for item in items_without_source(council))
     found.extend(_governance(council.programme))
     line_map = lines or {}
@@ -90,6 +93,25 @@ def quality_warnings(
     if lines:
         warnings.sort(key=lambda warning: warning.line or 0)  # stable: same line keeps found order
     return warnings
+
+
+def _places_made_for(council: Council) -> list[tuple[Path, str]]:
+    """An arrangement made for each place of a kind the council has none of makes nothing at all."""
+    found: list[tuple[Path, str]] = []
+    declared: list[tuple[Path, str, ForEach | None]] = [
+        (("bodies", i), body.id, body.for_each) for i, body in enumerate(council.bodies)
+    ]
+    g = council.programme.governance
+    declared += [
+        (("programme", "governance", "review_cycles", i), c.id, c.for_each) for i, c in enumerate(g.review_cycles)
+    ]
+    declared += [(("programme", "governance", "reports_due", i), r.id, r.for_each) for i, r in enumerate(g.reports_due)]
+    for path, item_id, for_each in declared:
+        if for_each is not None and for_each.place is not PlaceKind.RECORDED and not places_for(council, for_each):
+            found.append(
+                ((*path, "for_each"), f"{item_id!r} is made for {for_each.describe()}, but there is none: no instance")
+            )
+    return found
 
 
 def _actions(path: Path, programme: Programme) -> list[tuple[Path, str]]:
