@@ -75,3 +75,12 @@ def test_the_folder_functions_agree_on_what_is_read(tmp_path: Path) -> None:
     assert [skipped.path.name for skipped in skipped_files(str(tmp_path))] == [".#a.yaml", "a.yaml~"]
     assert skipped_files(str(tmp_path / "a.yaml")) == []  # a file named directly is read, not skipped
     assert skipped_files(str(tmp_path / "no-such-folder")) == []
+
+
+def test_validate_names_a_stray_copy_too(tmp_path: Path) -> None:
+    (tmp_path / "tiny.yaml").write_text(TINY, encoding="utf-8")
+    (tmp_path / "tiny.yaml~").write_text(TINY, encoding="utf-8")
+    result = invoke("validate", env={"ENGAGEKIT_DEFINITIONS": str(tmp_path)})
+    assert result.exit_code == 0, result.output
+    assert f"engagekit: note: skipped {tmp_path / 'tiny.yaml~'} in ENGAGEKIT_DEFINITIONS: {NOT_YAML}\n" in result.stderr
+    assert result.stdout.startswith("tiny: valid (")

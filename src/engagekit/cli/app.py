@@ -50,6 +50,16 @@ class App:
                 click.echo(f"  {line}", err=True)
         self.host.problems.clear()
 
+    def note_skipped_definitions(self) -> None:
+        """Name, on standard error, each file in an ENGAGEKIT_DEFINITIONS folder that was not read.
+
+        The host reads ``os.environ``, so this names the same folders its definition files came from.
+        """
+        from engagekit.builtins.folders import skipped_files
+
+        for skipped in skipped_files(os.environ.get("ENGAGEKIT_DEFINITIONS", "")):
+            click.echo(f"engagekit: note: {skipped}", err=True)
+
     def store(self, *, must_exist: bool = False) -> RecordStore | None:
         """The records store from settings; ``None`` if ``must_exist`` and there is none yet.
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 
 import click
 
@@ -24,13 +23,9 @@ def councils(app: App, as_json: bool) -> None:
       engagekit councils
       engagekit councils --json
     """
-    from engagekit.builtins.folders import skipped_files
-
     registered = app.host.councils()
     app.warn_plugin_problems()
-    # The host reads os.environ, so this names the same folders its definition files came from.
-    for skipped in skipped_files(os.environ.get("ENGAGEKIT_DEFINITIONS", "")):
-        click.echo(f"engagekit: note: {skipped}", err=True)
+    app.note_skipped_definitions()
     if as_json:
         data = [
             {

@@ -85,6 +85,7 @@ def validate(app: App, council_id: str | None, definitions: tuple[Path, ...], st
     for problem in host.problems:
         click.echo(f"engagekit: {problem}", err=True)
         failed = True
+    app.note_skipped_definitions()
     _finish(failed, warnings if listed else [], fail_on_warnings=strict and bool(warnings))
 
 
