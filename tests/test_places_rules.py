@@ -200,7 +200,8 @@ def test_local_priorities_agreed_this_year(places: Council) -> None:
         ),
         (
             ("for_each: cluster}", "for_each: ward}"),
-            "programme.governance.review_cycles[0].for_each: 'ward' is not one of: area, cluster, phase, recorded",
+            "programme.governance.review_cycles[0].for_each: 'ward' is not one of: "
+            "area, cluster, phase, recorded, body",
         ),
     ],
 )
@@ -266,3 +267,26 @@ def test_membership_rules_are_checked_where_records_carry_the_facts() -> None:
     assert unknown["board-councillor-chairs"].message == (
         "Not checked: the records do not say whether the chair or vice-chair is a councillor."
     )
+
+
+def test_a_body_made_for_each_instance_of_another_body() -> None:
+    text = PLACES + (
+        "  - id: working-group\n"
+        "    name: '{place}: working group'\n"
+        "    kind: working group\n"
+        "    for_each: {place: body, body: network}\n"
+        "    instances: [{place: network.east, pilot: true}]\n"
+    )
+    council = load_definition_text(text, "places.yaml")
+    groups = [placed for placed in all_instances(council) if placed.declared_id == "working-group"]
+    assert [(g.id, g.label) for g in groups] == [
+        ("working-group.network.north", "North Network: working group"),
+        ("working-group.network.south", "South Network: working group"),
+        ("working-group.network.east", "East and District Network: working group (pilot)"),
+    ]
+    with pytest.raises(DefinitionError) as caught:
+        load_definition_text(text.replace("body: network}", "body: forums}"), "places.yaml")
+    assert str(caught.value).splitlines() == [
+        "places.yaml:40: bodies[2].for_each.body: body 'forums' has no instances the definition makes "
+        "(they are recorded or nested)"
+    ]

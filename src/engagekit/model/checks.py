@@ -14,7 +14,7 @@ import attrs
 
 from engagekit.model.certainty import is_qualifier_field
 from engagekit.model.governance import LocalPlanRule
-from engagekit.model.instances import place_ids
+from engagekit.model.instances import body_instances, place_ids
 from engagekit.model.local import ForEach, Instance, PlaceKind
 from engagekit.model.sources import Source
 
@@ -152,7 +152,18 @@ class _Checker:
     def _for_each(self, path: Path, for_each: ForEach, instances: list[Instance] | None = None) -> None:
         """The places ``for_each`` names exist, and each instance is for one of them, once."""
         kind = for_each.place
-        known = place_ids(self.council, kind)
+        if kind is PlaceKind.BODY:
+            other = next((body for body in self.council.bodies if body.id == for_each.body), None)
+            if other is None:
+                self.refer((*path, "for_each", "body"), for_each.body, {b.id for b in self.council.bodies}, "body")
+                return
+            if other.for_each is not None and other.for_each.place in (PlaceKind.RECORDED, PlaceKind.BODY):
+                message = f"body {other.id!r} has no instances the definition makes (they are recorded or nested)"
+                self.fail((*path, "for_each", "body"), message)
+                return
+            known = {placed.id for placed in body_instances(self.council, other)}
+        else:
+            known = place_ids(self.council, kind)
         self.refer_all((*path, "for_each", "only"), for_each.only, known, kind.value)
         if kind is PlaceKind.AREA and for_each.area_kind is not None:
             of_kind = {a.id for a in self.council.areas if a.kind is for_each.area_kind}

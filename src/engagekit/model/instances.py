@@ -72,6 +72,11 @@ def places_for(council: Council, for_each: ForEach) -> list[Place]:
         found = [Place(kind, cluster.id, cluster.name) for cluster in council.clusters]
     elif kind is PlaceKind.PHASE:
         found = [Place(kind, phase.id, phase.name) for phase in sorted(council.phases, key=lambda p: p.order)]
+    elif kind is PlaceKind.BODY:
+        other = next((body for body in council.bodies if body.id == for_each.body), None)
+        if other is None or other.for_each == for_each:  # checked elsewhere; never expand a body by itself
+            return []
+        found = [Place(kind, placed.id, placed.name) for placed in body_instances(council, other)]
     else:
         return []
     if for_each.only is not None:
@@ -88,6 +93,13 @@ def place_ids(council: Council, kind: PlaceKind) -> set[str]:
         return {cluster.id for cluster in council.clusters}
     if kind is PlaceKind.PHASE:
         return {phase.id for phase in council.phases}
+    if kind is PlaceKind.BODY:
+        return {
+            placed.id
+            for body in council.bodies
+            if body.for_each is None or body.for_each.place not in (PlaceKind.RECORDED, PlaceKind.BODY)
+            for placed in body_instances(council, body)
+        }
     return set()
 
 

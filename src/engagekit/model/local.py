@@ -29,6 +29,8 @@ class PlaceKind(enum.Enum):
     """Each rollout phase."""
     RECORDED = "recorded"
     """Each instance officers register in the records store (the documents do not list them)."""
+    BODY = "body"
+    """Each instance of another body the definition makes (each area network's working group)."""
 
 
 @attrs.frozen
@@ -42,10 +44,15 @@ class ForEach:
     only: list[str] | None = attrs.field(
         default=None, metadata={"description": "Only these places (by id); all of them when left out."}
     )
+    body: str | None = attrs.field(
+        default=None, metadata={"description": "With place 'body': the body whose every instance gets one."}
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.area_kind is not None and self.place is not PlaceKind.AREA:
             raise ValueError("'area_kind' goes only with place 'area'")
+        if (self.body is not None) != (self.place is PlaceKind.BODY):
+            raise ValueError("place 'body' and 'body' go together: say which body's instances it is made for")
         if self.only is not None and self.place is PlaceKind.RECORDED:
             raise ValueError("'only' cannot pick recorded instances: they come from the records store")
 
@@ -53,6 +60,8 @@ class ForEach:
         """``each cluster``, ``each ward``, ``each one recorded``."""
         if self.place is PlaceKind.RECORDED:
             return "each one recorded"
+        if self.place is PlaceKind.BODY:
+            return f"each instance of {self.body}"
         if self.area_kind is not None:
             return f"each {self.area_kind.value}"
         return f"each {self.place.value}"
