@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import site
 import subprocess
 import sys
 import tomllib
@@ -229,6 +230,17 @@ def test_a_new_package_installs_reports_and_passes_its_own_tests(package: Path, 
     python = venv / "bin" / "python"
     if not python.exists():
         pytest.skip("the virtual environment has no bin/python (not a POSIX layout)")
+    # A venv made from inside a venv sees the base interpreter's packages, not this one's: point it
+    # at this environment's site-packages too, so it reuses the engagekit, hatchling and pytest here.
+    inner = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    # An "import" line in a .pth file runs: addsitedir also reads the editable installs' own .pth files.
+    lines = [f"import site; site.addsitedir({folder!r})" for folder in site.getsitepackages()]
+    (Path(inner) / "outer-environment.pth").write_text("\n".join(lines) + "\n", encoding="utf-8")
     probe = subprocess.run([python, "-c", "import hatchling, engagekit, pytest"], capture_output=True, env=environ)
     if probe.returncode != 0:
         pytest.skip(f"hatchling, engagekit or pytest is not importable in the venv: {probe.stderr.decode()[-300:]}")
