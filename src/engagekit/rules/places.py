@@ -49,7 +49,8 @@ def coverage_finding(context: RuleContext, rule: CoverageRule) -> Finding:
             hub.status is HubStatus.PROPOSED and (hub.areas is None or hub.count > 1) for hub in council.hubs
         )
         where = "; where each will be is not yet known" if unplaced else ""
-        pending = f" {planned} hubs are planned{where}." if planned else ""
+        hubs = "1 hub is" if planned == 1 else f"{planned} hubs are"
+        pending = f" {hubs} planned{where}." if planned else ""
         if deadline and context.as_of > deadline:
             status = Status.RED
             message = f"Not met by {rule.by.human() if rule.by else ''}: {have}.{without}{pending}"
