@@ -177,32 +177,42 @@ class InstanceRecord(_Record):
 
 
 @attrs.frozen(kw_only=True)
-class LocalPriority(_Record):
+class _LocalPlanRecord(_Record):
+    """What a place's local plan is made of: whose it is, a body (instance) or the place itself."""
+
+    body_id: str | None = None
+    area_id: str | None = None
+    cluster_id: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if not (self.body_id or self.area_id or self.cluster_id):
+            raise ValueError("say whose it is: a body, an area or a cluster")
+
+    @property
+    def holder(self) -> str:
+        """The id of the body instance or place it belongs to."""
+        holder = self.body_id or self.area_id or self.cluster_id
+        assert holder is not None
+        return holder
+
+
+@attrs.frozen(kw_only=True)
+class LocalPriority(_LocalPlanRecord):
     """A priority a place's body (or the place itself) agreed for a year, on ``date``.
 
     The holder is ``body_id`` (a body or one of its instances) or a place (``area_id`` or
     ``cluster_id``); ``year`` is the plan year it is for.
     """
 
-    body_id: str | None = None
-    area_id: str | None = None
-    cluster_id: str | None = None
     year: int = attrs.field(validator=[attrs.validators.ge(1900), attrs.validators.le(2999)])
     title: str
     agreed_by: str | None = None
 
     kind = RecordKind.LOCAL_PRIORITY
 
-    def __attrs_post_init__(self) -> None:
-        _one_holder(self.body_id, self.area_id, self.cluster_id)
-
-    @property
-    def holder(self) -> str:
-        return _holder(self.body_id, self.area_id, self.cluster_id)
-
 
 @attrs.frozen(kw_only=True)
-class LocalAction(_Record):
+class LocalAction(_LocalPlanRecord):
     """An action a place's body (or the place) agreed on ``date``; it takes updates like any action.
 
     ``action_id`` must not be an id of the council-wide action plan; ``priority`` is the title
@@ -210,9 +220,6 @@ class LocalAction(_Record):
     """
 
     action_id: str = attrs.field()
-    body_id: str | None = None
-    area_id: str | None = None
-    cluster_id: str | None = None
     title: str
     owner: str | None = None
     due_date: dt.date | None = None
@@ -228,13 +235,6 @@ class LocalAction(_Record):
     def _slug(self, _: attrs.Attribute[str], value: str) -> None:
         if not _SLUG.fullmatch(value):
             raise ValueError(f"{value!r} is not a short id (lower-case letters, digits, '-' and '.')")
-
-    def __attrs_post_init__(self) -> None:
-        _one_holder(self.body_id, self.area_id, self.cluster_id)
-
-    @property
-    def holder(self) -> str:
-        return _holder(self.body_id, self.area_id, self.cluster_id)
 
 
 @attrs.frozen(kw_only=True)
@@ -261,17 +261,6 @@ class MemberRecord(_Record):
 
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9.-]{0,99}")
-
-
-def _one_holder(body_id: str | None, area_id: str | None, cluster_id: str | None) -> None:
-    if not (body_id or area_id or cluster_id):
-        raise ValueError("say whose it is: a body, an area or a cluster")
-
-
-def _holder(body_id: str | None, area_id: str | None, cluster_id: str | None) -> str:
-    holder = body_id or area_id or cluster_id
-    assert holder is not None
-    return holder
 
 
 def in_dependency_order() -> list[RecordKind]:
