@@ -262,3 +262,21 @@ def test_the_fast_path_compiles_meetings_of_a_forum_once_it_is_registered(counci
     compiled = compiler.compile(meeting)
     assert compiled is not None
     assert compiled[0] == "event"
+
+
+def test_a_local_action_cannot_take_an_id_of_the_council_wide_plan(bundled_councils: dict[str, Council]) -> None:
+    from engagekit.records.checks import Vocabulary
+
+    basildon = bundled_councils["basildon"]
+    huddle = InstanceRecord(
+        council_id="basildon", recorded_by="o", date=D(2026, 1, 1), body_id="community-huddles", instance="pitsea",
+        name="Pitsea huddle",
+    )  # fmt: skip
+    vocabulary = Vocabulary.of(basildon).with_recorded([huddle])
+    action = LocalAction(
+        council_id="basildon", recorded_by="o", date=D(2026, 2, 1), action_id="CN-1",
+        body_id="community-huddles.pitsea", title="Tidy the park",
+    )  # fmt: skip
+    assert vocabulary.problems(action) == [("action", "'CN-1' is an action of the council-wide plan: give a new id")]
+    with pytest.raises(ValueError, match="longer than 100 characters"):
+        forum("a" * 60, body_id="b" * 45)

@@ -163,12 +163,14 @@ class InstanceRecord(_Record):
 
     @instance.validator
     def _slug(self, _: attrs.Attribute[str], value: str) -> None:
-        if not _SLUG.fullmatch(value):
+        if not _INSTANCE_ID.fullmatch(value):
             raise ValueError(f"{value!r} is not a short id (lower-case letters, digits and '-')")
 
     def __attrs_post_init__(self) -> None:
         if self.end_date is not None and self.end_date < self.date:
             raise ValueError(f"it ends ({self.end_date}) before it starts ({self.date})")
+        if len(self.full_id) > 100:
+            raise ValueError(f"its full id {self.full_id!r} is longer than 100 characters: give a shorter id")
 
     @property
     def full_id(self) -> str:
@@ -233,8 +235,8 @@ class LocalAction(_LocalPlanRecord):
 
     @action_id.validator
     def _slug(self, _: attrs.Attribute[str], value: str) -> None:
-        if not _SLUG.fullmatch(value):
-            raise ValueError(f"{value!r} is not a short id (lower-case letters, digits, '-' and '.')")
+        if not _ACTION_ID.fullmatch(value):
+            raise ValueError(f"{value!r} is not an action id (letters, digits, '-', '_' and '.', up to 100)")
 
 
 @attrs.frozen(kw_only=True)
@@ -260,7 +262,9 @@ class MemberRecord(_Record):
             raise ValueError(f"it ends ({self.end_date}) before it starts ({self.date})")
 
 
-_SLUG = re.compile(r"[a-z0-9][a-z0-9.-]{0,99}")
+_INSTANCE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")
+"""An instance's own id: short, since its full id (``<body>.<id>``) is what records name."""
+_ACTION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
 
 def in_dependency_order() -> list[RecordKind]:
