@@ -290,3 +290,19 @@ def test_a_body_made_for_each_instance_of_another_body() -> None:
         "places.yaml:40: bodies[2].for_each.body: body 'forums' has no instances the definition makes "
         "(they are recorded or nested)"
     ]
+
+
+def test_an_obligation_cannot_be_made_for_each_recorded_instance() -> None:
+    text = PLACES.replace(
+        "{id: cluster-report, title: Report on the needs of the cluster, to: the Board, for_each: cluster}",
+        "{id: cluster-report, title: Report on the needs of the cluster, to: the Board, for_each: recorded}",
+    )
+    with pytest.raises(DefinitionError) as caught:
+        load_definition_text(text, "places.yaml")
+    assert [line.split(": ", 2)[1:] for line in str(caught.value).splitlines()] == [
+        [
+            "programme.governance.reports_due[0].for_each",
+            "an obligation cannot be made for each recorded instance (nothing registers it): "
+            "make it for each instance of a body, or each area, cluster or phase",
+        ]
+    ]

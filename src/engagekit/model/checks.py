@@ -293,12 +293,19 @@ class _Checker:
                     if rule_id in rule_ids or rule_id == f"{body.id}-meeting-quota":
                         self.fail(("bodies", i, "membership_rules", j, "id"), f"rule id {rule_id!r} is already used")
                     rule_ids.add(rule_id)
-        for i, cycle in enumerate(g.review_cycles):
-            if cycle.for_each is not None:
-                self._for_each((*path, "governance", "review_cycles", i), cycle.for_each)
-        for i, report in enumerate(g.reports_due):
-            if report.for_each is not None:
-                self._for_each((*path, "governance", "reports_due", i), report.for_each)
+        repeating: list[tuple[Path, ForEach | None]] = [
+            ((*path, "governance", "review_cycles", i), cycle.for_each) for i, cycle in enumerate(g.review_cycles)
+        ]
+        repeating += [((*path, "governance", "reports_due", i), r.for_each) for i, r in enumerate(g.reports_due)]
+        for where, for_each in repeating:
+            if for_each is not None and for_each.place is PlaceKind.RECORDED:
+                self.fail(
+                    (*where, "for_each"),
+                    "an obligation cannot be made for each recorded instance (nothing registers it): "
+                    "make it for each instance of a body, or each area, cluster or phase",
+                )
+            elif for_each is not None:
+                self._for_each(where, for_each)
         for i, cycle in enumerate(g.review_cycles):
             if cycle.starts and cycle.starts.month is None and cycle.every_months and cycle.every_months % 12:
                 self.fail(
