@@ -306,3 +306,24 @@ def test_an_obligation_cannot_be_made_for_each_recorded_instance() -> None:
             "make it for each instance of a body, or each area, cluster or phase",
         ]
     ]
+
+
+def test_local_actions_are_kept_up_to_date_like_the_councils_own() -> None:
+    from engagekit.rules.context import LocalActionEvidence
+
+    council = load_definition_text(
+        PLACES.replace("  governance:\n", "  governance:\n    update_interval_days: 90\n", 1), "places.yaml"
+    )
+    pantry = LocalActionEvidence("north-pantry", "network.north", "A food pantry", D(2026, 6, 16))
+    lights = LocalActionEvidence("north-lights", "network.north", "Better lighting", D(2026, 6, 16))
+    evidence = FakeEvidence(
+        agreed_actions=[pantry, lights],
+        action_updates={"north-lights": [EvidenceItem(D(2026, 10, 1), "in-progress", "started")]},
+    )
+    stale = {
+        f.subject_id: f for f in evaluate(council, D(2026, 11, 30), evidence=evidence) if f.rule_id == "actions-updated"
+    }
+    assert stale["north-pantry"].status is Status.AMBER  # agreed 167 days ago, never updated
+    assert stale["north-pantry"].message == "Last update 16 June 2026 (agreed), 167 days ago: more than 90 days."
+    assert stale["north-lights"].status is Status.GREEN
+    assert stale["north-lights"].subject == "north-lights Better lighting"

@@ -28,46 +28,62 @@ FINISHED = {"completed", "cancelled"}
 
 
 def staleness_findings(context: RuleContext) -> list[Finding]:
-    """Each open action: updated within the interval (green), late (amber), twice late (red)."""
+    """Each open action: updated within the interval (green), late (amber), twice late (red).
+
+    Local actions a place's body agreed (records, not the definition) are judged the same way,
+    from the day they were agreed.
+    """
     governance = context.council.programme.governance
     interval = governance.update_interval_days
     if interval is None:
         return []
     latest = context.evidence.latest_action_updates(context.as_of)
-    findings = []
     title = f"Every action updated at least every {interval} days"
-    for planned in context.council.programme.action_plan.all_actions():
-        action = planned.action
-        update = latest.get(action.id)
-        if update is None:
-            status, message, due = Status.GREY, "No update recorded yet.", None
-        elif update.kind in FINISHED:
-            status, message = Status.GREEN, f"{update.kind.capitalize()} on {human_date(update.date)}."
-            due = None
-        else:
-            age = (context.as_of - update.date).days
-            due = update.date + dt.timedelta(days=interval)
-            said = f"Last update {human_date(update.date)} ({update.kind}), {age} days ago"
-            if age <= interval:
-                status, message = Status.GREEN, f"{said}."
-            elif age <= 2 * interval:
-                status, message = Status.AMBER, f"{said}: more than {interval} days."
-            else:
-                status, message = Status.RED, f"{said}: more than twice the {interval}-day interval."
-        findings.append(
-            Finding(
-                rule_id=STALE_RULE,
-                rule_title=title,
-                subject=f"{action.id} {action.text}",
-                subject_id=action.id,
-                status=status,
-                message=message,
-                due=due,
-                evidence=[update] if update else [],
-                source=action.source,
-            )
-        )
+    findings = [
+        _stale(context, interval, title, action.id, action.text, action.source, latest.get(action.id))
+        for action in (planned.action for planned in context.council.programme.action_plan.all_actions())
+    ]
+    for local in context.evidence.local_actions(context.as_of):
+        update = latest.get(local.id) or EvidenceItem(local.agreed, "agreed", "agreed", local.ref)
+        findings.append(_stale(context, interval, title, local.id, local.title, None, update))
     return findings
+
+
+def _stale(
+    context: RuleContext,
+    interval: int,
+    title: str,
+    action_id: str,
+    text: str,
+    source: Source | None,
+    update: EvidenceItem | None,
+) -> Finding:
+    if update is None:
+        status, message, due = Status.GREY, "No update recorded yet.", None
+    elif update.kind in FINISHED:
+        status, message = Status.GREEN, f"{update.kind.capitalize()} on {human_date(update.date)}."
+        due = None
+    else:
+        age = (context.as_of - update.date).days
+        due = update.date + dt.timedelta(days=interval)
+        said = f"Last update {human_date(update.date)} ({update.kind}), {age} days ago"
+        if age <= interval:
+            status, message = Status.GREEN, f"{said}."
+        elif age <= 2 * interval:
+            status, message = Status.AMBER, f"{said}: more than {interval} days."
+        else:
+            status, message = Status.RED, f"{said}: more than twice the {interval}-day interval."
+    return Finding(
+        rule_id=STALE_RULE,
+        rule_title=title,
+        subject=f"{action_id} {text}",
+        subject_id=action_id,
+        status=status,
+        message=message,
+        due=due,
+        evidence=[update] if update else [],
+        source=source,
+    )
 
 
 def indicator_findings(context: RuleContext) -> list[Finding]:
