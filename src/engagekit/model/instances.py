@@ -86,21 +86,22 @@ def places_for(council: Council, for_each: ForEach) -> list[Place]:
 
 
 def place_ids(council: Council, kind: PlaceKind) -> set[str]:
-    """Every id of a kind of place (for checking references)."""
+    """Every id of an area, cluster or phase kind of place (for checking references)."""
     if kind is PlaceKind.AREA:
         return {area.id for area in council.areas}
     if kind is PlaceKind.CLUSTER:
         return {cluster.id for cluster in council.clusters}
     if kind is PlaceKind.PHASE:
         return {phase.id for phase in council.phases}
-    if kind is PlaceKind.BODY:
-        return {
-            placed.id
-            for body in council.bodies
-            if body.for_each is None or body.for_each.place not in (PlaceKind.RECORDED, PlaceKind.BODY)
-            for placed in body_instances(council, body)
-        }
     return set()
+
+
+def obligation_places(council: Council, declared_id: str, for_each: ForEach) -> list[tuple[str, Place]]:
+    """``(instance id, place)`` for each place an obligation (a review cycle, a report) is made for.
+
+    Each place's reviews or reports are recorded, and its findings made, under the instance id.
+    """
+    return [(instance_id(declared_id, place.id), place) for place in places_for(council, for_each)]
 
 
 def body_instances(council: Council, body: Body) -> list[Placed]:

@@ -19,8 +19,8 @@ from collections.abc import Iterable, Mapping, Set
 import attrs
 
 from engagekit.model.council import Council
-from engagekit.model.instances import Place, all_instances, places_for
-from engagekit.model.local import ForEach, PlaceKind, instance_id
+from engagekit.model.instances import Place, all_instances, obligation_places
+from engagekit.model.local import ForEach, PlaceKind
 from engagekit.records.kinds import (
     ActionUpdate,
     EngagementEvent,
@@ -49,6 +49,8 @@ class Vocabulary:
     """The council-wide action plan's ids (a local action may not take one)."""
     recorded_kinds: frozenset[str] = frozenset()
     """Bodies declared for each recorded instance: instances are registered under these."""
+    repeating: frozenset[str] = frozenset()
+    """Bodies that stand for instances (made per place, or recorded): records name an instance, not them."""
     local_plan_bodies: frozenset[str] = frozenset()
     """Bodies (declared ids) whose instances keep local plans."""
     places: Mapping[str, Place] = attrs.field(factory=dict)
@@ -68,8 +70,13 @@ class Vocabulary:
         for declared_id, for_each in repeating:
             obligations.add(declared_id)
             if for_each is not None:  # each place's review or report is recorded under its own id
-                obligations.update(instance_id(declared_id, place.id) for place in places_for(council, for_each))
+                obligations.update(oid for oid, _ in obligation_places(council, declared_id, for_each))
         instances = all_instances(council)
+        recorded_kinds = frozenset(
+            body.id
+            for body in council.bodies
+            if body.for_each is not None and body.for_each.place is PlaceKind.RECORDED
+        )
         plan_actions = frozenset(planned.action.id for planned in programme.action_plan.all_actions())
         return cls(
             actions=plan_actions,
@@ -80,11 +87,8 @@ class Vocabulary:
             hubs=frozenset(hub.id for hub in council.hubs),
             obligations=frozenset(obligations),
             plan_actions=plan_actions,
-            recorded_kinds=frozenset(
-                body.id
-                for body in council.bodies
-                if body.for_each is not None and body.for_each.place is PlaceKind.RECORDED
-            ),
+            recorded_kinds=recorded_kinds,
+            repeating=frozenset(p.declared_id for p in instances if p.id != p.declared_id) | recorded_kinds,
             local_plan_bodies=frozenset(body.id for body in council.bodies if body.local_plans),
             places={placed.id: placed.place for placed in instances if placed.place is not None},
             declared={placed.id: placed.declared_id for placed in instances},
@@ -168,11 +172,7 @@ class Vocabulary:
 
     def _declared_only(self, body_id: str | None, found: list[tuple[str, str]]) -> bool:
         """A record naming a body declared for each place must name one of its instances."""
-        if (
-            body_id is None
-            or body_id in self.bodies
-            or body_id not in set(self.declared.values()) | self.recorded_kinds
-        ):
+        if body_id is None or body_id in self.bodies or body_id not in self.repeating:
             return False
         mine = {instance for instance, declared in self.declared.items() if declared == body_id}
         listed = known_ids(mine) if mine else "none registered yet"

@@ -12,8 +12,7 @@ from collections.abc import Callable, Iterable
 
 from engagekit.model.council import Council, Programme
 from engagekit.model.governance import Governance, ReportDue, ReviewCycle, ReviewDate
-from engagekit.model.instances import places_for
-from engagekit.model.local import instance_id
+from engagekit.model.instances import obligation_places, places_for
 from engagekit.model.sources import Document, human_date
 from engagekit.report.caveats import (
     UNKNOWN,
@@ -137,7 +136,7 @@ def _not_judged(council: Council, g: Governance, recorded: Callable[[str], list[
             ids = [item.id]
             for_each = item.for_each if isinstance(item, ReviewCycle | ReportDue) else None
             if for_each is not None:
-                ids += [instance_id(item.id, place.id) for place in places_for(council, for_each)]
+                ids += [oid for oid, _ in obligation_places(council, item.id, for_each)]
             done = [review for oid in ids for review in recorded(oid)]
             if done:
                 last = max(done, key=lambda review: review.date)

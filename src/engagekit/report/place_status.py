@@ -14,8 +14,8 @@ from collections.abc import Mapping
 
 from engagekit.model.bodies import Body
 from engagekit.model.council import Council
-from engagekit.model.instances import Placed, places_for
-from engagekit.model.local import PlaceKind, instance_id, instance_name
+from engagekit.model.instances import Placed, obligation_places
+from engagekit.model.local import PlaceKind, instance_name
 from engagekit.model.sources import human_date
 from engagekit.report.document import Block, BulletList, Paragraph, Section, Table
 from engagekit.rules.context import Evidence, LocalActionEvidence, RuleContext
@@ -52,10 +52,10 @@ def place_status_section(
     obligations = [(c.id, c.subject, c.for_each, c.every_months is not None) for c in governance.review_cycles]
     obligations += [(r.id, r.title, r.for_each, r.timed) for r in governance.reports_due]
     for declared_id, subject, for_each, judged in obligations:
-        if for_each is None or for_each.place is PlaceKind.RECORDED:
+        if for_each is None:
             continue
-        for place in places_for(council, for_each):
-            row = _row(place.name, instance_name(subject, place.name), by_subject, instance_id(declared_id, place.id))
+        for oid, place in obligation_places(council, declared_id, for_each):
+            row = _row(place.name, instance_name(subject, place.name), by_subject, oid)
             if not judged:
                 row[2] = f"{NOT_JUDGED}: the documents set no date or interval"
             rows.append(row)

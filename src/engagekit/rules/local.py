@@ -14,8 +14,15 @@ from collections.abc import Sequence
 
 from engagekit.model.bodies import Body, MembershipRule
 from engagekit.model.governance import LocalPlanRule, ReportDue, ReviewCycle
-from engagekit.model.instances import Place, Placed, body_instances, first_whole_year, places_for, recorded_instance
-from engagekit.model.local import ForEach, PlaceKind, instance_id, instance_name
+from engagekit.model.instances import (
+    Place,
+    Placed,
+    body_instances,
+    first_whole_year,
+    obligation_places,
+    recorded_instance,
+)
+from engagekit.model.local import ForEach, PlaceKind, instance_name
 from engagekit.model.sources import PartialDate, human_date
 from engagekit.rules.context import MemberEvidence, RuleContext
 from engagekit.rules.findings import EvidenceItem, Finding, Status
@@ -73,13 +80,11 @@ def quota_findings(context: RuleContext, body: Body) -> list[Finding]:
     return [quota_finding(context, body, placed) for placed in instances]
 
 
-def _per_place(context: RuleContext, for_each: ForEach, declared_id: str, subject: str) -> list[tuple[str, str]] | None:
-    """``(instance id, subject)`` for each place an obligation is made for (``None``: not per place)."""
-    if for_each.place is PlaceKind.RECORDED:
-        return None
+def _per_place(context: RuleContext, for_each: ForEach, declared_id: str, subject: str) -> list[tuple[str, str]]:
+    """``(instance id, subject)`` for each place an obligation is made for."""
     return [
-        (instance_id(declared_id, place.id), instance_name(subject, place.name))
-        for place in places_for(context.council, for_each)
+        (oid, instance_name(subject, place.name))
+        for oid, place in obligation_places(context.council, declared_id, for_each)
     ]
 
 
@@ -87,7 +92,7 @@ def cycle_findings(context: RuleContext, cycle: ReviewCycle) -> list[Finding]:
     """A review cycle judged once, or for each place it is declared for."""
     if cycle.for_each is None:
         return [review_cycle_finding(context, cycle)]
-    places = _per_place(context, cycle.for_each, cycle.id, cycle.subject) or []
+    places = _per_place(context, cycle.for_each, cycle.id, cycle.subject)
     return [review_cycle_finding(context, cycle, obligation_id=oid, subject=name) for oid, name in places]
 
 
@@ -96,7 +101,7 @@ def report_findings(context: RuleContext, report: ReportDue) -> list[Finding]:
     adopted = context.council.programme.adopted
     if report.for_each is None:
         return [report_due_finding(context, report, adopted)]
-    places = _per_place(context, report.for_each, report.id, report.title) or []
+    places = _per_place(context, report.for_each, report.id, report.title)
     return [report_due_finding(context, report, adopted, obligation_id=oid, subject=name) for oid, name in places]
 
 
