@@ -35,6 +35,7 @@ class StoreEvidence:
         self.council_id = council_id
         self.known_at = utc(known_at) if known_at is not None else None
         self._latest: dict[dt.date, dict[str, EvidenceItem]] = {}
+        self._registered: dict[tuple[str, dt.date], list[RecordedInstance]] = {}
 
     def _current(self, table: sa.Table) -> list[Any]:
         conditions = [table.c.council_id == self.council_id, _not_superseded(table, self.known_at)]
@@ -195,7 +196,12 @@ class StoreEvidence:
         ]
 
     def recorded_instances(self, body_id: str, until: dt.date) -> list[RecordedInstance]:
-        """Current registrations (corrections honoured) made by ``until`` and not ended before it."""
+        """Current registrations (corrections honoured) made by ``until`` and not ended before it.
+
+        Kept for the date: every rule on the body's instances and the report's places ask it.
+        """
+        if (body_id, until) in self._registered:
+            return list(self._registered[body_id, until])
         table = schema.instances
         query = (
             sa.select(table)
@@ -220,6 +226,7 @@ class StoreEvidence:
                     ref=f"instance #{row['id']}",
                 ),
             )
+        self._registered[body_id, until] = list(found.values())
         return list(found.values())
 
     def local_priorities(self, holder_id: str, year: int, until: dt.date) -> list[EvidenceItem]:
