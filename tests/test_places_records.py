@@ -22,7 +22,8 @@ from engagekit.records import (
     RowProblem,
     open_store,
 )
-from engagekit.records.files import read_csv, write_csv
+from engagekit.records.exports import write_csv
+from engagekit.records.files import read_csv
 from engagekit.rules import Status, evaluate
 
 D = dt.date

@@ -46,15 +46,13 @@ from engagekit.records import (
     schema,
 )
 from engagekit.records import migrate as migrations
+from engagekit.records.exports import write_csv, write_json, write_xlsx
 from engagekit.records.files import (
     file_sha256,
     json_rows,
     read_csv,
     read_decidim,
     read_xlsx,
-    write_csv,
-    write_json,
-    write_xlsx,
 )
 from engagekit.records.kinds import in_dependency_order
 from engagekit.records.store import BATCH

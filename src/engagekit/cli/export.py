@@ -38,7 +38,7 @@ def export(
       engagekit export --council basildon --output basildon-records.csv
       engagekit export --council thurrock --format xlsx --output thurrock.xlsx
     """
-    from engagekit.records.files import write_csv, write_json, write_xlsx
+    from engagekit.records.exports import write_csv, write_json, write_xlsx
 
     council = app.council(council_id, definition)
     if format_name is None:

@@ -1,8 +1,7 @@
-"""Import and export files: CSV, XLSX and Decidim's accountability results CSV.
+"""Import files: CSV, XLSX, engagekit's JSON exports and Decidim's accountability results CSV.
 
 Readers stream rows one at a time (openpyxl in read-only mode for XLSX), so a file of a million
-rows is read in constant memory. An export round-trips: importing it into an empty store gives
-the same records, with their original ``recorded_by`` and ``recorded_at``.
+rows is read in constant memory. Exports are written by :mod:`engagekit.records.exports`.
 """
 
 from __future__ import annotations
@@ -10,7 +9,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import io
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -18,8 +16,8 @@ from typing import Any
 
 from engagekit.model.council import Council
 from engagekit.records.fast import CsvTable
-from engagekit.records.kinds import Record, RecordKind, in_dependency_order
-from engagekit.records.rows import ALL_COLUMNS, COMMON_COLUMNS, KIND_COLUMNS, SourceRow, record_to_row
+from engagekit.records.kinds import RecordKind
+from engagekit.records.rows import ALL_COLUMNS, SourceRow
 from engagekit.records.rows import FileProblem as FileProblem  # raised by the readers here
 
 DECIDIM_COLUMNS = {"id", "parent/id", "status/id"}
@@ -171,50 +169,6 @@ def read_decidim(path: Path, council: Council, date: dt.date) -> Iterator[Source
                 mapped["percent"] = progress
         mapped["note"] = f"Imported from Decidim result {result_id}" if result_id else "Imported from Decidim"
         yield SourceRow(source.number, mapped)
-
-
-# -- export -------------------------------------------------------------------------------
-
-
-def export_columns(records: list[Record]) -> list[str]:
-    """The columns an export needs: the common ones and those of the kinds present."""
-    kinds = {record.kind for record in records}
-    return list(dict.fromkeys(COMMON_COLUMNS + [c for kind in RecordKind if kind in kinds for c in KIND_COLUMNS[kind]]))
-
-
-def write_csv(records: Iterable[Record]) -> str:
-    rows = list(records)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=export_columns(rows) if rows else COMMON_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for record in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in record_to_row(record).items()})
-    return buffer.getvalue()
-
-
-def write_json(records: Iterable[Record]) -> str:
-    data = [{k: v for k, v in record_to_row(record).items() if v is not None} for record in records]
-    return json.dumps({"schema_version": 1, "records": data}, indent=2, ensure_ascii=False) + "\n"
-
-
-def write_xlsx(records: Iterable[Record]) -> bytes:
-    """One sheet per kind of record, named after the kind, each with its own columns."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    by_kind: dict[RecordKind, list[Record]] = {}
-    for record in records:
-        by_kind.setdefault(record.kind, []).append(record)
-    for kind in in_dependency_order():  # registrations first, so the file imports back in order
-        sheet = workbook.create_sheet(kind.value)
-        columns = [c for c in COMMON_COLUMNS if c != "kind"] + KIND_COLUMNS[kind]
-        sheet.append(columns)
-        for record in by_kind.get(kind, []):
-            row = record_to_row(record)
-            sheet.append([row.get(column) for column in columns])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def json_rows(path: Path) -> Iterator[SourceRow]:
