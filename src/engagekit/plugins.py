@@ -4,6 +4,9 @@ Nothing happens at import. :func:`get_plugin_host` builds a fresh host each call
 need no module reloads. A plugin that fails to import, has a misspelled hook, raises in a
 hook or ships a broken definition is reported (name, package, error) and the rest keep
 working; ``ENGAGEKIT_STRICT_PLUGINS=1`` turns any such problem into an immediate error.
+"Fails" includes calling ``sys.exit`` (or raising any other ``BaseException`` but
+``KeyboardInterrupt``) while being imported or in a hook: a plugin's exit would otherwise end
+every command, ``--help`` included, with the plugin's status and no word of why.
 
 Environment controls, read when the host is built:
 
@@ -52,6 +55,9 @@ class PluginProblem:
     plugin: str
     message: str
     package: str | None = None
+    definition: str | None = None
+    """The definition file the problem is about, when it is about one (so a command checking one
+    council can tell a broken file beside it from a problem with its own)."""
 
     def __str__(self) -> str:
         package = f" (package {self.package})" if self.package and self.package != self.plugin else ""
@@ -161,10 +167,16 @@ class PluginHost:
 
     # -- registration ---------------------------------------------------------------------
 
-    def problem(self, plugin: str, message: str) -> None:
-        """Report a plugin problem, or raise it in strict mode."""
+    def problem(self, plugin: str, message: str, *, definition: str | None = None) -> None:
+        """Report a plugin problem, or raise it in strict mode.
+
+        The message is made printable (no terminal escapes) here, since it may quote a plugin's
+        own exception text and every command prints it.
+        """
+        from engagekit.terminal_text import printable
+
         package = self._packages.get(plugin, (None, None))[0]
-        found = PluginProblem(plugin, message, package)
+        found = PluginProblem(plugin, printable(message), package, definition)
         if self.settings.strict:
             raise PluginError(f"{found} (strict mode: ENGAGEKIT_STRICT_PLUGINS is set)")
         self.problems.append(found)
@@ -192,8 +204,10 @@ class PluginHost:
         self._packages[name] = (dist.name if dist else None, dist.version if dist else None)
         try:
             plugin = entry_point.load()
-        except Exception as error:
-            self.problem(name, f"could not be loaded: {type(error).__name__}: {error}")
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:  # a plugin's sys.exit is contained like any failure
+            self.problem(name, _failure(error, "could not be loaded", "exited while loading"))
             return
         self.register(plugin, name=name)
 
@@ -202,8 +216,13 @@ class PluginHost:
         self._packages.setdefault(name, (None, None))
         try:
             self.pm.register(plugin, name=name)
-        except Exception as error:
-            self.problem(name, f"could not be registered: {error}")
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:  # contained and reported, as for loading
+            if isinstance(error, Exception):
+                self.problem(name, f"could not be registered: {error}")
+            else:
+                self.problem(name, _failure(error, "could not be registered", "exited while being registered"))
             return
         try:
             self.pm.check_pending()
@@ -230,10 +249,10 @@ class PluginHost:
                 print(f"engagekit: {hook_name} → {impl.plugin_name}", file=sys.stderr)
             try:
                 result = impl.function(*[kwargs[arg] for arg in impl.argnames])
-            except PluginError:
+            except (PluginError, KeyboardInterrupt):
                 raise
-            except Exception as error:
-                self.problem(impl.plugin_name, f"{hook_name} failed: {type(error).__name__}: {error}")
+            except BaseException as error:  # a hook's sys.exit spares the others too
+                self.problem(impl.plugin_name, _failure(error, f"{hook_name} failed", f"{hook_name} exited"))
                 continue
             yield impl.plugin_name, result
 
@@ -258,6 +277,7 @@ class PluginHost:
 
     def _collect_councils(self) -> dict[str, RegisteredCouncil]:
         from engagekit.definition import DefinitionError, load_definition, load_definition_bytes
+        from engagekit.definition.loading import read_definition_stream
         from engagekit.model import Council
 
         found: dict[str, list[RegisteredCouncil]] = {}
@@ -271,12 +291,16 @@ class PluginHost:
                     try:
                         if isinstance(definition, str | Path):
                             council = load_definition(definition)
+                        elif hasattr(definition, "open") and hasattr(definition, "read_bytes"):
+                            with definition.open("rb") as stream:  # a Traversable: read with a bound
+                                raw = read_definition_stream(stream, shown)
+                            council = load_definition_bytes(raw, shown)
                         elif hasattr(definition, "read_bytes"):
                             council = load_definition_bytes(definition.read_bytes(), shown)
                         else:
                             raise TypeError(f"register() takes a definition path or a Council, not {definition!r}")
                     except DefinitionError as error:
-                        self.problem(_plugin, f"its council definition is not valid:\n{error}")
+                        self.problem(_plugin, f"its council definition is not valid:\n{error}", definition=shown)
                         return
                     entry = RegisteredCouncil(council, _plugin, shown)
                 found.setdefault(entry.council.id, []).append(entry)
@@ -380,6 +404,15 @@ class PluginHost:
     def add_commands(self, cli: click.Group) -> None:
         """Let plugins add commands to the command line."""
         self._run("engagekit_register_commands", cli=cli)
+
+
+def _failure(error: BaseException, failed: str, exited: str) -> str:
+    """What went wrong, in the host's words: ``failed: RuntimeError: kaboom`` for an exception,
+    ``exited (sys.exit(3))`` for a plugin that tried to end the process."""
+    if isinstance(error, SystemExit):
+        code = "" if error.code is None else repr(error.code)
+        return f"{exited} (sys.exit({code}))"
+    return f"{failed}: {type(error).__name__}: {error}"
 
 
 def _version(distribution: str) -> str | None:

@@ -9,12 +9,17 @@ In a folder, only visible files whose names end ``.yaml`` or ``.yml`` are read. 
 people leave copies beside a definition (``council.yaml~``, ``council.yaml.bak``,
 ``.council.yaml.swp``, Emacs's ``.#council.yaml`` lock): reading one would register the same
 council twice and hide both, so they are skipped, and :func:`skipped_files` names them so a
-command can say so rather than leave a council silently missing or doubled.
+command can say so rather than leave a council silently missing or doubled. A name that ends
+``.yaml`` but is not a regular file (a FIFO, a link to ``/dev/zero``, a link to nothing) is
+skipped and named too: reading it would wait for ever, or never end. A file named directly in
+``ENGAGEKIT_DEFINITIONS`` is always handed to the loader, which refuses such a file in one line
+and reads a regular one only up to its size limit.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
@@ -58,7 +63,7 @@ def definition_files(value: str) -> list[Path]:
     files: list[Path] = []
     for path, is_folder in _folders_and_files(value):
         if is_folder:
-            files.extend(sorted(p for p in path.iterdir() if _is_definition(p) and p.is_file()))
+            files.extend(sorted(p for p in path.iterdir() if _is_definition(p) and _not_regular(p) is None))
         else:
             files.append(path)
     return files
@@ -83,10 +88,33 @@ def skipped_files(value: str) -> list[SkippedFile]:
     return skipped
 
 
+def _not_regular(path: Path) -> str | None:
+    """Why ``path`` (its symlink followed) is not a regular file to read, or ``None`` if it is one.
+
+    Decided from ``stat`` alone, so a FIFO is never opened (opening it would wait for a writer).
+    """
+    from engagekit.definition.loading import kind_of_file
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "a link to a file that does not exist"
+    except OSError as error:
+        return f"cannot be looked at ({error.strerror or error})"
+    if stat.S_ISREG(mode):
+        return None
+    return "a folder" if stat.S_ISDIR(mode) else kind_of_file(mode)
+
+
 def _skipped_in(folder: Path) -> Iterator[SkippedFile]:
     for path in sorted(folder.iterdir()):
         lowered = path.name.lower()
-        if _is_definition(path) or not (".yaml" in lowered or ".yml" in lowered) or path.is_dir():
+        if _is_definition(path):
+            why = _not_regular(path)
+            if why is not None and why != "a folder":
+                yield SkippedFile(path, f"{why}, not a regular file; only regular files are read")
+            continue
+        if not (".yaml" in lowered or ".yml" in lowered) or path.is_dir():
             continue
         if path.name.startswith("."):
             reason = "not a definition file (hidden files are not read: an editor's lock or swap file?)"

@@ -12,6 +12,7 @@ from engagekit.cli.app import App, UsageProblem, pass_app
 
 if TYPE_CHECKING:
     from engagekit.definition.quality import QualityWarning
+    from engagekit.plugins import PluginProblem, RegisteredCouncil
 
 
 @click.command()
@@ -38,7 +39,9 @@ def validate(app: App, council_id: str | None, definitions: tuple[Path, ...], st
     --council, --definition or --strict lists them.
 
     Exits 0 when all is valid (even with warnings), 1 when something is not or when --strict
-    is given and there are warnings, 2 when the command itself is used wrongly.
+    is given and there are warnings, 2 when the command itself is used wrongly. With --council,
+    only that council counts: a problem with another plugin, or with another definition file,
+    is a warning on stderr (ENGAGEKIT_STRICT_PLUGINS=1 still makes any plugin problem an error).
 
     \b
     Examples:
@@ -83,10 +86,30 @@ def validate(app: App, council_id: str | None, definitions: tuple[Path, ...], st
         click.echo(f"{entry.council.id}: valid ({where}){counted}")
         warnings.extend(found)
     for problem in host.problems:
-        click.echo(f"engagekit: {problem}", err=True)
-        failed = True
+        if council_id is None or _concerns(problem, registered[council_id]):
+            _echo_problem(str(problem))
+            failed = True
+        else:
+            _echo_problem(f"warning: {problem}")
+    host.problems.clear()
     app.note_skipped_definitions()
     _finish(failed, warnings if listed else [], fail_on_warnings=strict and bool(warnings))
+
+
+def _concerns(problem: PluginProblem, entry: RegisteredCouncil) -> bool:
+    """Whether a plugin problem is about the council being validated: its plugin's, and not about
+    some other definition file that plugin reads (a broken file beside it in ENGAGEKIT_DEFINITIONS)."""
+    if problem.plugin != entry.plugin:
+        return False
+    return problem.definition is None or problem.definition == entry.definition
+
+
+def _echo_problem(text: str) -> None:
+    """A problem on stderr, its first line after ``engagekit:`` and any others indented under it."""
+    first, *rest = text.splitlines() or [""]
+    click.echo(f"engagekit: {first}", err=True)
+    for line in rest:
+        click.echo(f"  {line}", err=True)
 
 
 def _finish(failed: bool, shown: list[QualityWarning], *, fail_on_warnings: bool) -> NoReturn:

@@ -8,9 +8,11 @@ document, and says what is wrong, e.g.::
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path as FilePath
-from typing import Any
+from typing import Any, BinaryIO
 
 import attrs
 from cattrs.errors import (
@@ -28,7 +30,8 @@ from engagekit.model.checks import CouncilInvalid, Path, format_path
 from engagekit.model.council import Council
 
 MAX_BYTES = 10 * 1024 * 1024
-"""A definition file larger than this is refused (a council's model is tens of kilobytes)."""
+"""A definition file larger than this is refused (a council's model is tens of kilobytes), and no
+more than one byte past it is ever read, whatever the file's size claims to be."""
 
 
 @attrs.frozen
@@ -62,29 +65,88 @@ def load_definition(path: str | FilePath, *, display_name: str | None = None) ->
     :raises DefinitionError: listing every problem found.
     """
     name = display_name or str(path)
+    return load_definition_bytes(read_definition_file(path, name), name)
+
+
+def read_definition_file(path: str | FilePath, name: str | None = None) -> bytes:
+    """The bytes of the definition file at ``path``, read with a bound.
+
+    Only a regular file is read (a symlink is followed first): a device such as ``/dev/zero``
+    would never end and a FIFO would wait for a writer, so both are refused before the file is
+    opened, and the file is opened non-blocking and checked again in case it was swapped in
+    between. At most :data:`MAX_BYTES` are read, whatever the file's size claims to be.
+
+    :param name: how to name the file in messages (defaults to the path as given).
+    :raises DefinitionError: with one problem saying why the file cannot be read.
+    """
+    name = name or str(path)
     file = FilePath(path)
     try:
-        size = file.stat().st_size
-        if size > MAX_BYTES:
-            raise DefinitionError(
-                [DefinitionProblem(name, (), f"the file is {size:,} bytes; the limit is {MAX_BYTES:,}")]
-            )
-        raw = file.read_bytes()
+        found = file.stat()
+        _refuse_unless_regular(found.st_mode, name, file)
+        _refuse_if_too_big(found.st_size, name)
+        descriptor = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(descriptor, "rb") as stream:
+            _refuse_unless_regular(os.fstat(stream.fileno()).st_mode, name)
+            return _read_bounded(stream, name)
     except FileNotFoundError:
         raise DefinitionError([DefinitionProblem(name, (), "no such file")]) from None
     except IsADirectoryError:
-        raise DefinitionError([DefinitionProblem(name, (), "is a folder, not a definition file")]) from None
+        raise _is_a_folder(name) from None
     except OSError as error:
         raise DefinitionError([DefinitionProblem(name, (), f"cannot be read: {error.strerror or error}")]) from None
-    return load_definition_bytes(raw, name)
+
+
+def read_definition_stream(stream: BinaryIO, name: str) -> bytes:
+    """At most :data:`MAX_BYTES` of a definition from an open binary stream (a plugin's resource).
+
+    :raises DefinitionError: if there is more than that.
+    """
+    return _read_bounded(stream, name)
+
+
+def _read_bounded(stream: BinaryIO, name: str) -> bytes:
+    raw = stream.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise DefinitionError(
+            [DefinitionProblem(name, (), f"the file is more than {MAX_BYTES:,} bytes; the limit is {MAX_BYTES:,}")]
+        )
+    return raw
+
+
+def _refuse_unless_regular(mode: int, name: str, path: FilePath | None = None) -> None:
+    if stat.S_ISDIR(mode):
+        raise _is_a_folder(name)
+    if not stat.S_ISREG(mode):
+        link = f"is a link to {path.resolve()}, which " if path is not None and path.is_symlink() else ""
+        raise DefinitionError(
+            [DefinitionProblem(name, (), f"{link}is {kind_of_file(mode)}, not a regular file; only a file can be read")]
+        )
+
+
+def _refuse_if_too_big(size: int, name: str) -> None:
+    if size > MAX_BYTES:
+        raise DefinitionError([DefinitionProblem(name, (), f"the file is {size:,} bytes; the limit is {MAX_BYTES:,}")])
+
+
+def _is_a_folder(name: str) -> DefinitionError:
+    return DefinitionError([DefinitionProblem(name, (), "is a folder, not a definition file")])
+
+
+def kind_of_file(mode: int) -> str:
+    """What a file that is not a regular file is, in words (``a FIFO``, ``a character device``)."""
+    kinds = (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((words for test, words in kinds if test(mode)), "not a file")
 
 
 def load_definition_bytes(raw: bytes, name: str = "<definition>") -> Council:
     """Like :func:`load_definition`, from the file's bytes; ``name`` is used in messages."""
-    if len(raw) > MAX_BYTES:
-        raise DefinitionError(
-            [DefinitionProblem(name, (), f"the file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}")]
-        )
+    _refuse_if_too_big(len(raw), name)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

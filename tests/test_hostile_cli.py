@@ -1,0 +1,393 @@
+"""Hostile plugins, definition files, record text and values, through the real command line.
+
+Each case of the December 2026 audit's "Plugins, terminal, markdown, CLI" list, its extreme
+values in charts and JSON, and its unbounded definition files (``/dev/zero``, a FIFO) is here:
+what is run, the exit status, the one-line message, and that no traceback reaches the user.
+Where the process's own exit status is the point (a plugin calling ``sys.exit``), engagekit
+runs in a subprocess with the plugin installed on ``PYTHONPATH`` through a ``.dist-info``
+folder, exactly as pip would leave it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import textwrap
+import types
+from pathlib import Path
+
+import pytest
+
+import engagekit
+from engagekit.definition import DefinitionError
+from engagekit.definition.loading import MAX_BYTES, read_definition_stream
+from engagekit.plugins import PluginHost, get_plugin_host
+
+TIMEOUT_S = 60
+"""Longer than any case needs; a case that hangs (a FIFO read) fails instead of blocking the suite."""
+
+EXITS_ON_IMPORT = "import sys\nsys.exit(3)\n"
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def install_plugin(folder: Path, name: str, source: str) -> dict[str, str]:
+    """Install a one-module plugin called ``name`` under ``folder``; the environment that sees it.
+
+    The module is ``<name>_plugin.py`` and its distribution ``engagekit-test-<name>`` 1.0, with
+    an ``engagekit`` entry point ``name`` in its ``.dist-info``, as an installed wheel has it.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}_plugin.py").write_text(textwrap.dedent(source), encoding="utf-8")
+    info = folder / f"engagekit_test_{name}-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: engagekit-test-{name}\nVersion: 1.0\n", encoding="utf-8"
+    )
+    (info / "entry_points.txt").write_text(f"[engagekit]\n{name} = {name}_plugin\n", encoding="utf-8")
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(folder), env.get("PYTHONPATH")]))
+    env.pop("NO_COLOR", None)
+    return env
+
+
+def run(args: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``engagekit ARGS`` in a process of its own."""
+    return subprocess.run(
+        [sys.executable, "-m", "engagekit", *args],
+        env=env if env is not None else dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+        check=False,
+    )
+
+
+def assert_no_traceback(result: subprocess.CompletedProcess[str]) -> None:
+    assert "Traceback" not in result.stdout + result.stderr, result.stderr
+
+
+def stderr_lines(result: subprocess.CompletedProcess[str]) -> list[str]:
+    return result.stderr.splitlines()
+
+
+def plugin(**hooks: object) -> types.SimpleNamespace:
+    """A plugin object whose attributes are the given functions, marked as hook implementations."""
+    return types.SimpleNamespace(**{name: engagekit.hookimpl(function) for name, function in hooks.items()})
+
+
+def leave(code: object = 4) -> None:
+    sys.exit(code)  # type: ignore[arg-type]
+
+
+EXITING_HOOKS = {
+    "engagekit_register_councils": lambda register: leave(),
+    "engagekit_register_rules": lambda council, register: leave(),
+    "engagekit_report_sections": lambda council, context: leave(),
+    "engagekit_register_renderers": lambda register: leave(),
+    "engagekit_register_commands": lambda cli: leave(),
+}
+"""For each hook, an implementation that calls ``sys.exit(4)``."""
+
+
+# -- a plugin that calls sys.exit ---------------------------------------------------------
+
+EXIT_WARNING = "plugin 'exiter' (package engagekit-test-exiter): exited while loading (sys.exit(3))"
+
+
+@pytest.fixture(scope="module")
+def exiter_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """An environment where a plugin called 'exiter' runs ``sys.exit(3)`` when it is imported."""
+    return install_plugin(tmp_path_factory.mktemp("exiter"), "exiter", EXITS_ON_IMPORT)
+
+
+def test_help_still_works_when_a_plugin_exits_on_import(exiter_env: dict[str, str]) -> None:
+    result = run(["--help"], exiter_env)
+    assert result.returncode == 0, result.stderr
+    assert "Usage: " in result.stdout
+    assert "validate" in result.stdout
+    assert_no_traceback(result)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["councils"],
+        ["show", "-c", "bathnes"],
+        ["report", "-c", "bathnes", "--as-of", "2013-11-09", "--no-records"],
+        ["validate", "-c", "bathnes"],
+    ],
+    ids=["councils", "show", "report", "validate-one"],
+)
+def test_commands_run_and_warn_when_a_plugin_exits_on_import(exiter_env: dict[str, str], args: list[str]) -> None:
+    result = run(args, exiter_env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip()
+    assert f"engagekit: warning: {EXIT_WARNING}" in stderr_lines(result)
+    assert_no_traceback(result)
+
+
+def test_plugins_lists_a_plugin_that_exits_on_import_as_a_problem(exiter_env: dict[str, str]) -> None:
+    result = run(["plugins"], exiter_env)
+    assert result.returncode == 1  # an installation with a broken plugin, as for any failure
+    assert "bathnes: engagekit-bathnes" in result.stdout
+    assert f"  {EXIT_WARNING}" in result.stdout.splitlines()
+    assert_no_traceback(result)
+
+
+def test_validating_everything_fails_on_a_plugin_that_exits(exiter_env: dict[str, str]) -> None:
+    result = run(["validate"], exiter_env)
+    assert result.returncode == 1
+    assert f"engagekit: {EXIT_WARNING}" in stderr_lines(result)
+    assert_no_traceback(result)
+
+
+def test_strict_mode_still_fails_on_a_plugin_that_exits(exiter_env: dict[str, str]) -> None:
+    result = run(["validate", "-c", "bathnes"], {**exiter_env, "ENGAGEKIT_STRICT_PLUGINS": "1"})
+    assert result.returncode == 2
+    assert stderr_lines(result) == [
+        f"engagekit: {EXIT_WARNING} (strict mode: ENGAGEKIT_STRICT_PLUGINS is set)",
+    ]
+
+
+def test_a_hook_that_exits_when_called_is_contained_in_a_real_process(tmp_path: Path) -> None:
+    env = install_plugin(
+        tmp_path,
+        "leaver",
+        """\
+        import sys
+
+        import engagekit
+
+
+        @engagekit.hookimpl
+        def engagekit_register_councils(register):
+            sys.exit("leaving")
+        """,
+    )
+    result = run(["councils"], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("basildon ")
+    assert stderr_lines(result) == [
+        "engagekit: warning: plugin 'leaver' (package engagekit-test-leaver): "
+        "engagekit_register_councils exited (sys.exit('leaving'))"
+    ]
+
+
+@pytest.mark.parametrize("hook_name", sorted(EXITING_HOOKS))
+def test_a_hook_that_calls_sys_exit_is_reported_and_the_rest_still_work(hook_name: str) -> None:
+    host = get_plugin_host(environ={}, plugins={"leaver": plugin(**{hook_name: EXITING_HOOKS[hook_name]})})
+    exercise(host)
+    assert [str(problem) for problem in host.problems] == [f"plugin 'leaver': {hook_name} exited (sys.exit(4))"]
+    assert list(host.councils()) == ["basildon", "bathnes", "thurrock"]
+
+
+def exercise(host: PluginHost) -> None:
+    """Call every hook once, as a report with a plugin command would."""
+    import click
+
+    from engagekit.report import council_report
+
+    council = host.council("bathnes")
+    host.renderers()
+    host.add_commands(click.Group())
+    council_report(council, dt.date(2013, 11, 9), host=host)
+
+
+@pytest.mark.parametrize(("code", "shown"), [(None, "sys.exit()"), (0, "sys.exit(0)"), ("bye", "sys.exit('bye')")])
+def test_every_kind_of_exit_code_is_named(code: object, shown: str) -> None:
+    host = get_plugin_host(
+        environ={}, plugins={"leaver": plugin(engagekit_register_councils=lambda register: leave(code))}
+    )
+    host.councils()
+    assert [problem.message for problem in host.problems] == [f"engagekit_register_councils exited ({shown})"]
+
+
+def test_keyboard_interrupt_in_a_hook_is_not_swallowed() -> None:
+    def interrupt(register: object) -> None:
+        raise KeyboardInterrupt
+
+    host = get_plugin_host(environ={}, plugins={"stopper": plugin(engagekit_register_councils=interrupt)})
+    with pytest.raises(KeyboardInterrupt):
+        host.councils()
+
+
+def test_terminal_escapes_in_a_plugins_error_are_not_printed() -> None:
+    def hostile(register: object) -> None:
+        raise RuntimeError("\x1b]0;owned\x07boom\x1b[2J")
+
+    host = get_plugin_host(environ={}, plugins={"hostile": plugin(engagekit_register_councils=hostile)})
+    host.councils()
+    assert [problem.message for problem in host.problems] == ["engagekit_register_councils failed: RuntimeError: boom"]
+
+
+# -- validate -c X is about X -------------------------------------------------------------
+
+BROKEN_ON_IMPORT = "raise ImportError('no module named engagekit_missing_dependency')\n"
+
+
+def test_validate_one_council_is_not_failed_by_an_unrelated_broken_plugin(tmp_path: Path) -> None:
+    env = install_plugin(tmp_path, "broken", BROKEN_ON_IMPORT)
+    result = run(["validate", "-c", "bathnes"], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("bathnes: valid (")
+    assert (
+        "engagekit: warning: plugin 'broken' (package engagekit-test-broken): could not be loaded: "
+        "ImportError: no module named engagekit_missing_dependency"
+    ) in stderr_lines(result)
+    everything = run(["validate"], env)
+    assert everything.returncode == 1  # validating every plugin does count it
+
+
+TINY = """\
+id: tiny
+name: "Tiny Council"
+programme:
+  id: tiny-programme
+  name: "Tiny Programme"
+  kind: strategy
+  action_plan: {}
+"""
+
+
+def test_validate_one_definition_file_is_not_failed_by_a_broken_file_beside_it(tmp_path: Path) -> None:
+    (tmp_path / "tiny.yaml").write_text(TINY, encoding="utf-8")
+    (tmp_path / "broken.yaml").write_text("id: broken\nname: Broken\nprogramme: {}\ncolour: blue\n", encoding="utf-8")
+    env = {**os.environ, "ENGAGEKIT_DEFINITIONS": str(tmp_path)}
+    one = run(["validate", "-c", "tiny"], env)
+    assert one.returncode == 0, one.stderr
+    assert one.stdout.startswith("tiny: valid (")
+    assert "engagekit: warning: plugin 'engagekit.builtins.folders' (package engagekit): " in one.stderr
+    assert f"{tmp_path / 'broken.yaml'}:4: colour: unknown key 'colour'" in one.stderr
+    assert run(["validate"], env).returncode == 1
+
+
+def test_validate_one_council_still_fails_on_its_own_broken_definition(tmp_path: Path) -> None:
+    broken = tmp_path / "tiny.yaml"
+    broken.write_text(TINY + "colour: blue\n", encoding="utf-8")
+    result = run(["validate", "-c", "tiny"], {**os.environ, "ENGAGEKIT_DEFINITIONS": str(broken)})
+    assert result.returncode == 2  # no council 'tiny': its only definition is not valid
+    assert "engagekit: no council 'tiny'; available: basildon, bathnes, thurrock" in stderr_lines(result)
+    assert any(line.startswith(f"  {broken}:8: colour: unknown key 'colour'") for line in stderr_lines(result))
+
+
+# -- definition files that never end or never open ---------------------------------------
+
+
+@pytest.fixture
+def endless(tmp_path: Path) -> Path:
+    """A definition path that is a symlink to ``/dev/zero``: reading it would never end."""
+    if not Path("/dev/zero").exists():
+        pytest.skip("needs /dev/zero")
+    link = tmp_path / "council.yaml"
+    link.symlink_to("/dev/zero")
+    return link
+
+
+@pytest.fixture
+def fifo(tmp_path: Path) -> Path:
+    """A definition path that is a FIFO with no writer: opening it to read would wait for ever."""
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("needs FIFOs")
+    path = tmp_path / "council.yaml"
+    os.mkfifo(path)
+    return path
+
+
+@pytest.mark.parametrize(("command", "status"), [("validate", 1), ("show", 2), ("report", 2)])
+def test_a_definition_linked_to_dev_zero_is_refused_in_one_line(endless: Path, command: str, status: int) -> None:
+    result = run([command, "--definition", str(endless)])
+    assert result.returncode == status
+    message = (
+        f"{endless}: is a link to /dev/zero, which is a character device, not a regular file; only a file can be read"
+    )
+    expected = message if command == "validate" else f"engagekit: {message}"
+    assert stderr_lines(result) == [expected]
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(("command", "status"), [("validate", 1), ("show", 2), ("report", 2)])
+def test_a_definition_that_is_a_fifo_is_refused_without_waiting(fifo: Path, command: str, status: int) -> None:
+    result = run([command, "--definition", str(fifo)])
+    assert result.returncode == status
+    message = f"{fifo}: is a FIFO, not a regular file; only a file can be read"
+    assert stderr_lines(result) == [message if command == "validate" else f"engagekit: {message}"]
+
+
+def test_a_dev_zero_link_named_in_engagekit_definitions_is_a_warning(endless: Path) -> None:
+    result = run(["councils"], {**os.environ, "ENGAGEKIT_DEFINITIONS": str(endless)})
+    assert result.returncode == 0
+    assert result.stdout.startswith("basildon ")
+    assert f"  {endless}: is a link to /dev/zero, which is a character device" in result.stderr
+    assert_no_traceback(result)
+
+
+def test_a_definitions_folder_skips_and_names_what_is_not_a_regular_file(tmp_path: Path) -> None:
+    if not (hasattr(os, "mkfifo") and Path("/dev/zero").exists()):
+        pytest.skip("needs FIFOs and /dev/zero")
+    (tmp_path / "tiny.yaml").write_text(TINY, encoding="utf-8")
+    (tmp_path / "zero.yaml").symlink_to("/dev/zero")
+    (tmp_path / "gone.yaml").symlink_to(tmp_path / "no-such-file.yaml")
+    os.mkfifo(tmp_path / "pipe.yaml")
+    result = run(["councils"], {**os.environ, "ENGAGEKIT_DEFINITIONS": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert [line.split()[0] for line in result.stdout.splitlines()] == ["basildon", "bathnes", "thurrock", "tiny"]
+    note = "engagekit: note: skipped {} in ENGAGEKIT_DEFINITIONS: {}, not a regular file; only regular files are read"
+    assert stderr_lines(result) == [
+        note.format(tmp_path / "gone.yaml", "a link to a file that does not exist"),
+        note.format(tmp_path / "pipe.yaml", "a FIFO"),
+        note.format(tmp_path / "zero.yaml", "a character device"),
+    ]
+
+
+class EndlessStream:
+    """A binary stream that never ends, and remembers how much it was asked for."""
+
+    def __init__(self) -> None:
+        self.asked: list[int] = []
+
+    def __enter__(self) -> EndlessStream:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        return None
+
+    def read(self, size: int = -1) -> bytes:
+        assert size >= 0, "an unbounded read of an endless stream never returns"
+        self.asked.append(size)
+        return b"#" * size
+
+
+def test_a_definition_is_read_with_a_bound_whatever_its_size_claims() -> None:
+    stream = EndlessStream()
+    with pytest.raises(DefinitionError) as raised:
+        read_definition_stream(stream, "resource/council.yaml")  # type: ignore[arg-type]
+    assert stream.asked == [MAX_BYTES + 1]
+    assert str(raised.value) == (
+        f"resource/council.yaml: the file is more than {MAX_BYTES:,} bytes; the limit is {MAX_BYTES:,}"
+    )
+
+
+def test_a_plugins_packaged_definition_is_read_with_a_bound() -> None:
+    class Resource:
+        """Stands for an importlib.resources traversable whose file never ends."""
+
+        def open(self, mode: str) -> EndlessStream:
+            assert mode == "rb"
+            return EndlessStream()
+
+        def read_bytes(self) -> bytes:
+            raise AssertionError("a traversable that can be opened is read through open(), with a bound")
+
+        def __str__(self) -> str:
+            return "resource/endless.yaml"
+
+    host = get_plugin_host(
+        environ={}, plugins={"packaged": plugin(engagekit_register_councils=lambda register: register(Resource()))}
+    )
+    assert list(host.councils()) == ["basildon", "bathnes", "thurrock"]
+    [problem] = host.problems
+    assert f"resource/endless.yaml: the file is more than {MAX_BYTES:,} bytes" in problem.message
