@@ -21,7 +21,13 @@ from engagekit.cli.output import write_output
 @click.option(
     "--format", "-f", "format_name", default="text", show_default=True, metavar="NAME", help="Any report format."
 )
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE", help="Write to FILE.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    metavar="FILE",
+    help="Write to FILE.",
+)
 @click.option(
     "--records/--no-records", "use_records", default=True, help="Use recorded progress (default: when a store exists)."
 )

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from engagekit.cli.app import App, UsageProblem, council_option, definition_option, pass_app
-from engagekit.cli.output import write_output
+
+if TYPE_CHECKING:
+    from engagekit.records.kinds import Record, RecordKind
+
+from engagekit.cli.output import is_stdout, refuse_binary_terminal, write_output
 
 
 @click.command()
@@ -23,7 +30,7 @@ from engagekit.cli.output import write_output
 @click.option(
     "--output",
     "-o",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
     metavar="FILE",
     help="Write to FILE (whole or not at all).",
 )
@@ -38,24 +45,25 @@ def export(
       engagekit export --council basildon --output basildon-records.csv
       engagekit export --council thurrock --format xlsx --output thurrock.xlsx
     """
-    from engagekit.records.exports import write_csv, write_json, write_xlsx
+    from engagekit.records.exports import ExportProblem, export_writer
 
     council = app.council(council_id, definition)
     if format_name is None:
-        suffix = output.suffix.lower().lstrip(".") if output else ""
+        suffix = output.suffix.lower().lstrip(".") if output and not is_stdout(output) else ""
         format_name = suffix if suffix in ("csv", "xlsx", "json") else "csv"
-    if format_name == "xlsx" and output is None:
-        raise UsageProblem("XLSX is a binary format: give --output FILE.xlsx")
+    binary = "xlsx" if format_name == "xlsx" else None
+    if binary:
+        refuse_binary_terminal(output, binary)  # before reading any record
     store = app.store(must_exist=True)
-    records = []
-    if store is not None:
-        with store:
-            records = list(store.records(council.id))
-    content: str | bytes
-    if format_name == "xlsx":
-        content = write_xlsx(records)
-    elif format_name == "json":
-        content = write_json(records)
-    else:
-        content = write_csv(records)
-    write_output(content, output)
+    with store if store is not None else contextlib.nullcontext():
+        records_of = _no_records if store is None else functools.partial(store.records, council.id)
+        writer = export_writer(format_name, records_of, lambda: records_of(None))
+        try:
+            write_output(writer, output, binary=binary)
+        except ExportProblem as problem:
+            raise UsageProblem(str(problem)) from None
+
+
+def _no_records(kind: RecordKind | None) -> list[Record]:
+    """What a council has recorded when there is no store yet: nothing."""
+    return []

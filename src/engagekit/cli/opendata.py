@@ -16,7 +16,7 @@ from engagekit.cli.output import write_output
 @click.option(
     "--output",
     "-o",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
     metavar="FILE",
     help="Write to FILE (whole or not at all). Default: standard output.",
 )

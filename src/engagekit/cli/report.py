@@ -34,7 +34,7 @@ from engagekit.cli.output import write_output
 @click.option(
     "--output",
     "-o",
-    type=click.Path(path_type=Path, dir_okay=False, writable=True),
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
     metavar="FILE",
     help="Write to FILE instead of standard output (written whole or not at all).",
 )

@@ -1,6 +1,11 @@
 """Spreadsheet exports of a report: the action plan and the findings as CSV and XLSX, and the
 action plan as a Decidim accountability results CSV.
 
+Every text cell passes through :func:`engagekit.spreadsheet_cells.neutralise`, so text that a
+spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, a tab or CR first) is shown as
+text; the workbook's cells are string cells, never formulas, and text an XLSX cell cannot hold
+as it is (control characters) is written with Office Open XML's ``_xHHHH_`` escape, as Excel does.
+
 Everything is read from the :class:`~engagekit.report.document.Report` alone: the actions and
 their latest updates from the tables of its ``action-plan`` section, the findings from
 ``report.findings``. A renderer sees nothing else.
@@ -21,6 +26,7 @@ import attrs
 
 from engagekit.report.document import Report, Section, Table
 from engagekit.rules.findings import Finding
+from engagekit.spreadsheet_cells import neutralise
 
 ACTION_COLUMNS = ["council_id", "pillar", "outcome", "action_id", "action", "latest_status", "latest_date"]
 """The columns of the actions export, one row per action."""
@@ -206,11 +212,25 @@ def _finding_values(report: Report) -> Iterator[list[Cell]]:
 
 
 def _text(value: Cell) -> str:
+    """A CSV cell: blank, an ISO date, or text that stays text in a spreadsheet."""
     if value is None:
         return ""
     if isinstance(value, dt.date):
         return value.isoformat()
-    return value
+    text: str = neutralise(value)
+    return text
+
+
+_NOT_IN_XLSX = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)|[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
+"""What an XLSX cell's text cannot hold as it is: control characters other than tab and line
+feed (a carriage return too, which XML would turn into a line feed), lone surrogates, and the
+``_`` of a literal ``_xHHHH_``, which would otherwise be read as an escape."""
+
+
+def xlsx_text(value: str) -> str:
+    """``value`` as an XLSX string cell holds it: neutralised, with Office Open XML's escape
+    (``_x0001_``; ``_x005F_`` for the underscore of a literal ``_xHHHH_``), as Excel writes it."""
+    return _NOT_IN_XLSX.sub(lambda match: f"_x{ord(match[0]):04X}_", neutralise(value))
 
 
 def _csv(columns: Sequence[str], rows: Iterator[Sequence[Cell]]) -> str:
@@ -270,7 +290,7 @@ def render_xlsx(report: Report) -> bytes:
                     cell = WriteOnlyCell(sheet, value=dt.datetime.combine(value, dt.time()))
                     cell.number_format = "yyyy-mm-dd"
                 else:
-                    cell = WriteOnlyCell(sheet, value=value)
+                    cell = WriteOnlyCell(sheet, value=None if value is None else xlsx_text(value))
                     if cell.data_type == "f":
                         cell.data_type = "s"  # text that starts with "=" is text, never a formula
                 cells.append(cell)
