@@ -1,15 +1,20 @@
-"""``engagekit record``: add one progress record from the command line."""
+"""``engagekit record``: add one progress record from the command line.
+
+Every option is taken as text and read by the same parser as a cell of an import file
+(:func:`engagekit.records.rows.parse_row`), so ``--value inf``, ``--date 20240102`` or a
+``--title`` holding a terminal escape are refused with the same one-line message, naming the
+column, as the file's cell would be.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from engagekit.cli.app import App, UsageProblem, council_option, definition_option, parse_date, pass_app, today
+from engagekit.cli.app import App, UsageProblem, council_option, definition_option, pass_app, today
 
 
 def _common(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -17,29 +22,39 @@ def _common(function: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         council_option,
         definition_option,
-        click.option(
-            "--date", "date", callback=parse_date, metavar="YYYY-MM-DD", help="When it happened (default: today)."
-        ),
+        click.option("--date", "date", metavar="YYYY-MM-DD", help="When it happened (default: today)."),
         click.option("--note", metavar="TEXT", help="A note kept with the record."),
         click.option(
             "--by", "by", metavar="NAME", help="Who records it (default: ENGAGEKIT_RECORDED_BY or your login)."
         ),
-        click.option("--supersedes", type=int, metavar="ID", help="The id of an earlier record this one corrects."),
+        click.option("--supersedes", metavar="ID", help="The id of an earlier record this one corrects."),
     ]
     for option in reversed(options):
         function = option(function)
     return function
 
 
-def _save(app: App, council_id: str | None, definition: Path | None, row: dict[str, Any], by: str | None) -> None:
-    """Check ``row`` against the council (by id or definition file) and store it, or exit with one line."""
+def _save(
+    app: App,
+    council_id: str | None,
+    definition: Path | None,
+    row: dict[str, Any],
+    by: str | None,
+) -> None:
+    """Check ``row`` against the council (by id or definition file) and store it, or exit with one line.
+
+    ``row`` holds each option's text under its import-file column (``--by`` under
+    ``recorded_by``), so each problem names the column, as an import of the row would.
+    """
     from engagekit.records.rows import RowProblem, parse_row
 
     council = app.council(council_id, definition)
     row = {key: value for key, value in row.items() if value is not None}
     row.setdefault("date", today().isoformat())
+    if by is not None:
+        row["recorded_by"] = by
     try:
-        record, _ = parse_row(row, council_id=council.id, recorded_by=app.who(by))
+        record, _ = parse_row(row, council_id=council.id, recorded_by=app.who(None))
         store = app.store()
         assert store is not None
         with store:
@@ -78,19 +93,19 @@ def record() -> None:
     metavar="STATUS",
     help="not-started, in-progress, at-risk, delayed, completed or cancelled.",
 )
-@click.option("--percent", type=int, metavar="N", help="How complete it is, 0 to 100.")
+@click.option("--percent", metavar="N", help="How complete it is, 0 to 100.")
 @pass_app
 def action(
     app: App,
     council_id: str | None,
     definition: Path | None,
-    date: dt.date | None,
+    date: str | None,
     note: str | None,
     by: str | None,
-    supersedes: int | None,
+    supersedes: str | None,
     action: str,
     status: str,
-    percent: int | None,
+    percent: str | None,
 ) -> None:
     """Record an action's status."""
     _save(
@@ -99,7 +114,7 @@ def action(
         definition,
         {
             "kind": "action-update",
-            "date": date and date.isoformat(),
+            "date": date,
             "note": note,
             "supersedes": supersedes,
             "action": action,
@@ -113,18 +128,18 @@ def action(
 @record.command()
 @_common
 @click.option("--indicator", required=True, metavar="ID", help="The indicator's id.")
-@click.option("--value", required=True, type=float, help="The reading.")
+@click.option("--value", required=True, metavar="NUMBER", help="The reading, e.g. 120 or 3.5.")
 @pass_app
 def reading(
     app: App,
     council_id: str | None,
     definition: Path | None,
-    date: dt.date | None,
+    date: str | None,
     note: str | None,
     by: str | None,
-    supersedes: int | None,
+    supersedes: str | None,
     indicator: str,
-    value: float,
+    value: str,
 ) -> None:
     """Record an indicator's value."""
     _save(
@@ -133,7 +148,7 @@ def reading(
         definition,
         {
             "kind": "indicator-reading",
-            "date": date and date.isoformat(),
+            "date": date,
             "note": note,
             "supersedes": supersedes,
             "indicator": indicator,
@@ -156,8 +171,8 @@ def reading(
 @click.option("--cluster", metavar="ID")
 @click.option("--hub", metavar="ID")
 @click.option("--level", metavar="LEVEL", help="IAP2 level: inform, consult, involve, collaborate or empower.")
-@click.option("--attendance", type=int, metavar="N")
-@click.option("--closes", "end_date", callback=parse_date, metavar="YYYY-MM-DD", help="When a consultation closed.")
+@click.option("--attendance", metavar="N")
+@click.option("--closes", "end_date", metavar="YYYY-MM-DD", help="When a consultation closed.")
 @click.option("--formative", metavar="TEXT", help="Gunning 1: evidence the proposals were still at a formative stage.")
 @click.option("--reasons", metavar="TEXT", help="Gunning 2: the reasons given to allow intelligent consideration.")
 @click.option("--responses", metavar="TEXT", help="Gunning 4: how responses were taken into account.")
@@ -169,10 +184,10 @@ def event(
     app: App,
     council_id: str | None,
     definition: Path | None,
-    date: dt.date | None,
+    date: str | None,
     note: str | None,
     by: str | None,
-    supersedes: int | None,
+    supersedes: str | None,
     event: str,
     title: str | None,
     body: str | None,
@@ -182,8 +197,8 @@ def event(
     cluster: str | None,
     hub: str | None,
     level: str | None,
-    attendance: int | None,
-    end_date: dt.date | None,
+    attendance: str | None,
+    end_date: str | None,
     formative: str | None,
     reasons: str | None,
     responses: str | None,
@@ -196,7 +211,7 @@ def event(
         definition,
         {
             "kind": "event",
-            "date": date and date.isoformat(),
+            "date": date,
             "note": note,
             "supersedes": supersedes,
             "event": event,
@@ -209,7 +224,7 @@ def event(
             "hub": hub,
             "level": level,
             "attendance": attendance,
-            "end_date": end_date and end_date.isoformat(),
+            "end_date": end_date,
             "formative": formative,
             "reasons": reasons,
             "responses": responses,
@@ -229,10 +244,10 @@ def review(
     app: App,
     council_id: str | None,
     definition: Path | None,
-    date: dt.date | None,
+    date: str | None,
     note: str | None,
     by: str | None,
-    supersedes: int | None,
+    supersedes: str | None,
     obligation: str,
     review: str,
     approved_by: str | None,
@@ -244,7 +259,7 @@ def review(
         definition,
         {
             "kind": "review",
-            "date": date and date.isoformat(),
+            "date": date,
             "note": note,
             "supersedes": supersedes,
             "obligation": obligation,
@@ -258,12 +273,7 @@ def review(
 def _save_values(app: App, kind: str, values: dict[str, Any]) -> None:
     """Store a record of ``kind`` from a command's options, each named after its import-file column."""
     common = {name: values.pop(name) for name in ("council_id", "definition", "by")}
-    row = {"kind": kind, **{column: _cell(value) for column, value in values.items()}}
-    _save(app, common["council_id"], common["definition"], row, common["by"])
-
-
-def _cell(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.date) else value
+    _save(app, common["council_id"], common["definition"], {"kind": kind, **values}, common["by"])
 
 
 @record.command()
@@ -275,7 +285,7 @@ def _cell(value: Any) -> Any:
 @click.option("--name", required=True, metavar="TEXT", help="Its name, e.g. 'Stanford Community Forum'.")
 @click.option("--area", metavar="ID", help="The area it is for, if it is for one.")
 @click.option("--cluster", metavar="ID", help="The cluster it is for, if it is for one.")
-@click.option("--ends", "end_date", callback=parse_date, metavar="YYYY-MM-DD", help="When it stopped.")
+@click.option("--ends", "end_date", metavar="YYYY-MM-DD", help="When it stopped.")
 @pass_app
 def instance(app: App, /, **values: Any) -> None:
     """Register one instance of a body the documents do not list (a forum): --date is when it started.
@@ -292,7 +302,7 @@ def instance(app: App, /, **values: Any) -> None:
 @click.option("--body", metavar="ID", help="The body (instance) that agreed it, e.g. area-network.riverside.")
 @click.option("--area", metavar="ID", help="Or the area whose priority it is.")
 @click.option("--cluster", metavar="ID", help="Or the cluster whose priority it is.")
-@click.option("--year", required=True, type=int, metavar="YYYY", help="The plan year it is for.")
+@click.option("--year", required=True, metavar="YYYY", help="The plan year it is for.")
 @click.option("--title", required=True, metavar="TEXT", help="The priority, as agreed.")
 @click.option("--agreed-by", "agreed_by", metavar="WHO", help="Who agreed it (the network's AGM, say).")
 @pass_app
@@ -311,9 +321,9 @@ def priority(app: App, /, **values: Any) -> None:
 @click.option("--cluster", metavar="ID", help="Or the cluster whose action it is.")
 @click.option("--title", required=True, metavar="TEXT", help="What will be done.")
 @click.option("--owner", metavar="WHO")
-@click.option("--due", callback=parse_date, metavar="YYYY-MM-DD")
+@click.option("--due", metavar="YYYY-MM-DD")
 @click.option("--priority", metavar="TEXT", help="The local priority it serves.")
-@click.option("--year", type=int, metavar="YYYY", help="The plan year it belongs to.")
+@click.option("--year", metavar="YYYY", help="The plan year it belongs to.")
 @click.option("--agreed-by", "agreed_by", metavar="WHO")
 @pass_app
 def local_action(app: App, /, **values: Any) -> None:
@@ -328,7 +338,7 @@ def local_action(app: App, /, **values: Any) -> None:
 @click.option("--area", metavar="ID", help="The place the seat represents (a parish).")
 @click.option("--office", metavar="TEXT", help="chair, vice-chair, ... (none for an ordinary member).")
 @click.option("--councillor/--not-councillor", "councillor", default=None, help="Whether they are a councillor.")
-@click.option("--ends", "end_date", callback=parse_date, metavar="YYYY-MM-DD", help="When they left.")
+@click.option("--ends", "end_date", metavar="YYYY-MM-DD", help="When they left.")
 @pass_app
 def member(app: App, /, **values: Any) -> None:
     """Record someone sitting on a body from --date: the facts its membership rules are checked against."""

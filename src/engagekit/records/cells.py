@@ -59,7 +59,7 @@ def text(value: str, *, max_length: int = LINE, multiline: bool = False) -> str:
     """
     stripped = value.strip()
     if _SURROGATE.search(stripped):
-        raise ValueError("holds an invalid character (a lone UTF-16 surrogate)")
+        raise ValueError("holds a character that is not valid text (bytes that are not UTF-8, or a lone surrogate)")
     found = (_CONTROL_EXCEPT_LINES if multiline else _CONTROL_ANYWHERE).search(stripped)
     if found:
         what = "a line break" if found.group() in "\r\n" else f"a control character (U+{ord(found.group()):04X})"

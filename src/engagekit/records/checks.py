@@ -6,7 +6,8 @@ those in (:meth:`Vocabulary.with_recorded`), so a meeting of a registered forum 
 of a local action is checked like any other.
 
 These checks need the council, so they run where a record meets it (the store's ``add`` and
-imports), after :func:`~engagekit.records.rows.parse_row` has checked each column on its own.
+imports), after :func:`~engagekit.records.rows.parse_row` has checked each column on its own;
+they check each value again too, for records built in Python that never met the row parser.
 Each problem is ``(column, message)``, like the row parser's, so a person sees the column of
 the file, or the option of ``engagekit record``, to fix.
 """
@@ -32,6 +33,7 @@ from engagekit.records.kinds import (
     Record,
     ReviewRecord,
 )
+from engagekit.records.rows import value_problems
 
 
 @attrs.frozen
@@ -114,13 +116,18 @@ class Vocabulary:
         )
 
     def problems(self, record: Record) -> list[tuple[str, str]]:
-        """``(column, message)`` for each id in ``record`` the council does not have, or must have named.
+        """``(column, message)`` for each value ``record`` may not hold, and each id the council does not have.
 
-        An unknown id's message says which ids it could have meant (see :func:`known_ids`). An
-        AGM counts towards its body's meeting commitment, so an AGM naming no body would count
-        for nothing: it is refused, on the ``body`` column, with the bodies to choose from.
+        Values are checked first (:func:`~engagekit.records.rows.value_problems`: bounded text,
+        finite numbers, dates in range), since a record built in Python never met the row
+        parser; the ids only once the values are sound. An unknown id's message says which ids
+        it could have meant (see :func:`known_ids`). An AGM counts towards its body's meeting
+        commitment, so an AGM naming no body would count for nothing: it is refused, on the
+        ``body`` column, with the bodies to choose from.
         """
-        found: list[tuple[str, str]] = []
+        found = value_problems(record)
+        if found:
+            return found
 
         def check(column: str, value: str | None, known: frozenset[str], what: str) -> None:
             if value is not None and value not in known:

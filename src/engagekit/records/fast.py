@@ -3,14 +3,20 @@
 The general path (:func:`engagekit.records.rows.parse_row`) builds a mapping and a record
 object per row, which costs more than SQLite itself. Here a parser is compiled once from the
 file's header: each row becomes a tuple in the table's column order, checked as it goes
-(required cells, dates, numbers, vocabularies, the council's ids). Any row that fails a check
-is handed to the general parser, so the messages a person sees are exactly the same.
+(required cells, dates, numbers, vocabularies, the council's ids, each text cell's length and
+characters, by one precompiled pattern per column). The checks here accept only what the
+general parser accepts (``tests/test_fuzz.py`` holds them to it); any row that fails one, or
+that they are unsure of, is handed to the general parser, so the messages a person sees are
+exactly the same.
+
+:func:`csv_cells` reads a CSV file for both paths, with the bounds every CSV import has.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,11 +24,87 @@ from typing import Any
 import attrs
 
 from engagekit.model.engagement import ParticipationLevel
+from engagekit.records import cells
 from engagekit.records.checks import Vocabulary
 from engagekit.records.kinds import ActionStatus, EventKind, Record, RecordKind, ReviewKind
-from engagekit.records.rows import _FALSE, _FIELDS, _REQUIRED, _TRUE, MAX_INT, FileProblem, RowProblem, parse_row
+from engagekit.records.rows import (
+    _FALSE,
+    _FIELDS,
+    _REQUIRED,
+    _TRUE,
+    MULTILINE,
+    TEXT_LIMITS,
+    FileProblem,
+    RowProblem,
+    parse_row,
+)
+from engagekit.spreadsheet_cells import ESCAPE, restore
 
 Convert = Callable[[str], Any]
+
+
+CSV_FIELD_LIMIT = 5 * cells.LONG_TEXT
+"""The most characters a CSV cell may hold to be read at all: a longer note than this is not
+read into memory; one up to this is read and refused by its column's own limit, by name."""
+
+CSV_ROW_LIMIT = 12 * cells.LONG_TEXT
+"""The most characters one CSV row may hold (every long-text column at its longest fits)."""
+
+MAX_COLUMNS = 1_000
+"""The most columns a file may have (engagekit reads about forty; Decidim adds a title per locale)."""
+
+
+def csv_cells(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """The header (row 1) and each later row of a CSV file, numbered as a spreadsheet shows them.
+
+    Spreadsheet cells engagekit wrote with a leading apostrophe (:mod:`engagekit.spreadsheet_cells`)
+    come back as they were. A cell or row too long to be a record, a quote that is never
+    closed, stray text after a closing quote and a file that is not UTF-8 are each a
+    :class:`FileProblem` naming the row.
+    """
+    csv.field_size_limit(CSV_FIELD_LIMIT)
+    number = 0
+    with path.open(newline="", encoding="utf-8-sig") as stream:
+        reader = csv.reader(stream, strict=True)
+        while True:
+            number += 1
+            try:
+                cells_ = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                raise FileProblem(f"{path}: row {number}: {_csv_problem(error)}") from None
+            except UnicodeDecodeError as error:
+                raise FileProblem(
+                    f"{path}: row {number} is not UTF-8 text (byte {error.object[error.start]:#04x}); "
+                    "save the file as CSV UTF-8"
+                ) from None
+            if len(cells_) > MAX_COLUMNS:
+                raise FileProblem(
+                    f"{path}: row {number} has {len(cells_):,} cells; engagekit reads at most {MAX_COLUMNS:,}"
+                )
+            if sum(map(len, cells_)) > CSV_ROW_LIMIT:
+                raise FileProblem(
+                    f"{path}: row {number} holds more than {CSV_ROW_LIMIT:,} characters, more than any record"
+                )
+            for position, cell in enumerate(cells_):
+                if cell[:1] == ESCAPE:
+                    cells_[position] = restore(cell)
+            yield number, cells_
+
+
+def _csv_problem(error: csv.Error) -> str:
+    """What the csv module's complaint means, said for a person."""
+    text = str(error)
+    if "field larger than field limit" in text:
+        return f"a cell holds more than {CSV_FIELD_LIMIT:,} characters (a note may hold {cells.LONG_TEXT:,})"
+    if "unexpected end of data" in text:
+        return 'a quoted cell is never closed (a " with no closing ")'
+    if "expected after" in text:
+        return 'text follows a closing quote in a cell (write a quote inside a quoted cell as "")'
+    if "NUL" in text or "null byte" in text:
+        return "holds a NUL byte: this is not a text file"
+    return f"cannot be read as CSV ({text})"
 
 
 @attrs.frozen
@@ -33,15 +115,12 @@ class CsvTable:
     header: list[str]
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
-        with self.path.open(newline="", encoding="utf-8-sig") as stream:
-            reader = csv.reader(stream)
-            try:
-                next(reader, None)
-                for cells in reader:
-                    if cells:
-                        yield reader.line_num, cells
-            except (csv.Error, UnicodeDecodeError) as error:
-                raise FileProblem(f"{self.path}: row {reader.line_num + 1} cannot be read ({error})") from None
+        """Each row after the header, with its number; blank rows are left out."""
+        rows = csv_cells(self.path)
+        next(rows, None)
+        for number, cells_ in rows:
+            if cells_:
+                yield number, cells_
 
     @property
     def fast(self) -> bool:
@@ -53,16 +132,26 @@ class _Bad(Exception):
     """A cell failed a check: the row goes to the general parser for its messages."""
 
 
+_DATE = re.compile(r"(?:19|20|21)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])", re.ASCII)
+"""A date as :func:`engagekit.records.cells.date` reads one (the calendar is checked after)."""
+_WHOLE = re.compile(r"[+-]?\d{1,10}", re.ASCII)
+_NUMBER = re.compile(r"[+-]?(?:\d{1,16}(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?", re.ASCII)
+
+
 def _date_text(cell: str) -> str:
-    return dt.date.fromisoformat(cell).isoformat()
+    if not _DATE.fullmatch(cell):
+        raise _Bad
+    return dt.date.fromisoformat(cell).isoformat()  # a day the month does not have is a ValueError
 
 
 def _date(cell: str) -> dt.date:
+    if not _DATE.fullmatch(cell):
+        raise _Bad
     return dt.date.fromisoformat(cell)
 
 
 def _bool(cell: str) -> bool:
-    text = cell.strip().lower()
+    text = cell.lower()
     if text in _TRUE:
         return True
     if text in _FALSE:
@@ -72,7 +161,7 @@ def _bool(cell: str) -> bool:
 
 def _choice(values: set[str]) -> Convert:
     def convert(cell: str) -> str:
-        text = cell.strip().lower()
+        text = cell.lower()
         if text not in values:
             raise _Bad
         return text
@@ -82,16 +171,37 @@ def _choice(values: set[str]) -> Convert:
 
 def _known(ids: frozenset[str]) -> Convert:
     def convert(cell: str) -> str:
-        text = cell.strip()
-        if text not in ids:
+        if cell not in ids:
             raise _Bad
-        return text
+        return cell
+
+    return convert
+
+
+def _bounded(limit: int, *, multiline: bool) -> Convert:
+    """Text of at most ``limit`` characters with no control character (long text: line breaks and tabs)."""
+    controls = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" if multiline else r"\x00-\x1f\x7f-\x9f"
+    pattern = re.compile(f"[^{controls}\ud800-\udfff]{{0,{limit}}}")
+
+    def convert(cell: str) -> str:
+        if not pattern.fullmatch(cell):
+            raise _Bad
+        return cell
 
     return convert
 
 
 def _text(cell: str) -> str:
-    return cell.strip()
+    return cell
+
+
+def _whole(cell: str) -> int:
+    if not _WHOLE.fullmatch(cell):
+        raise _Bad
+    value = int(cell)
+    if abs(value) > cells.LARGEST_WHOLE:
+        raise _Bad
+    return value
 
 
 def _percent(cell: str) -> int:
@@ -101,16 +211,18 @@ def _percent(cell: str) -> int:
     return value
 
 
-def _whole(cell: str) -> int:
-    value = int(cell)
-    if abs(value) > MAX_INT:
+def _count(cell: str) -> int:
+    value = _whole(cell)
+    if value < 0:
         raise _Bad
     return value
 
 
-def _count(cell: str) -> int:
-    value = _whole(cell)
-    if value < 0:
+def _reading(cell: str) -> float:
+    if not _NUMBER.fullmatch(cell):
+        raise _Bad
+    value = float(cell)
+    if not -cells.LARGEST_NUMBER <= value <= cells.LARGEST_NUMBER:  # also false for inf and nan
         raise _Bad
     return value
 
@@ -177,6 +289,7 @@ class RowCompiler:
                 (self.index.get("date"), date, True, None),
             ]
             required = set(_REQUIRED[kind])
+            limits = TEXT_LIMITS[kind]
             for column, (field, _) in _FIELDS[kind].items():
                 convert: Convert
                 if field in _ENUM_VALUES:
@@ -192,9 +305,9 @@ class RowCompiler:
                 elif field == "attendance":
                     convert = _count
                 elif field == "value":
-                    convert = float
+                    convert = _reading
                 else:
-                    convert = _text
+                    convert = _bounded(limits[field], multiline=field in MULTILINE)
                 default = (
                     0
                     if (self.sqlite and field in ("public", "agm"))
@@ -203,14 +316,25 @@ class RowCompiler:
                 columns.append(field)
                 steps.append((self.index.get(column), convert, column in required, default))
             columns += ["note", "recorded_by", "recorded_at", "supersedes", "import_id"]
+            who = _bounded(limits["recorded_by"], multiline=False)  # a blank cell takes the importer's name,
+            # which must be as sound as a cell would be: if it is not, such rows go to the general parser
             steps += [
-                (self.index.get("note"), _text, False, None),
-                (self.index.get("recorded_by"), _text, False, self.recorded_by),
+                (self.index.get("note"), _bounded(limits["note"], multiline=True), False, None),
+                (self.index.get("recorded_by"), who, not self._sound(who, self.recorded_by), self.recorded_by),
                 (None, _text, False, self.recorded_at),
                 (None, _text, False, None),
                 (None, _text, False, self.import_id),
             ]
             self.plans[kind.value] = (columns, steps)
+
+    @staticmethod
+    def _sound(convert: Convert, value: str) -> bool:
+        """Whether ``value`` passes ``convert``."""
+        try:
+            convert(value.strip())
+        except (_Bad, ValueError):
+            return False
+        return True
 
     def learn(self, record: Record) -> None:
         """Take in the ids ``record`` registers (a forum, a local action), so later rows naming them stay fast."""
