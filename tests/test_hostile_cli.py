@@ -11,7 +11,9 @@ folder, exactly as pip would leave it.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -391,3 +393,218 @@ def test_a_plugins_packaged_definition_is_read_with_a_bound() -> None:
     assert list(host.councils()) == ["basildon", "bathnes", "thurrock"]
     [problem] = host.problems
     assert f"resource/endless.yaml: the file is more than {MAX_BYTES:,} bytes" in problem.message
+
+
+# -- terminal escapes in what is printed ---------------------------------------------------
+
+ESC = "\x1b"
+OSC_TITLE = "\x1b]0;owned\x07"
+CLEAR = "\x1b[2J"
+C1_CSI = "\x9b31m"
+
+HOSTILE_DEFINITION = f"""\
+id: tiny
+name: {json.dumps(f"Tiny {OSC_TITLE}Council{CLEAR}")}
+programme:
+  id: tiny-programme
+  name: {json.dumps(f"Tiny {C1_CSI}Programme")}
+  kind: strategy
+  statements:
+    - id: vision
+      kind: vision
+      title: "# Statement injection"
+      items: ["# an item heading?", "1. an ordered item?", "> a quoted item?"]
+  commitments:
+    - {{id: c1, name: "Listen", statement: "# Commitment injection"}}
+  action_plan:
+    outcomes:
+      - id: o1
+        statement: {json.dumps(f"# Heading injection {OSC_TITLE}")}
+        actions:
+          - {{id: A-1, text: "1. an ordered list?"}}
+          - {{id: A-2, text: "- a nested list? + and * too"}}
+          - {{id: A-3, text: "> a quote? | a | table? | <b>html</b> `code` ~~struck~~ &copy;"}}
+          - {{id: A-4, text: "---"}}
+          - {{id: A-5, text: "    indented code?"}}
+"""
+"""A definition with terminal escapes (YAML's ``\\e`` and ``\\x9b`` escapes, written as JSON
+strings) and Markdown markers where a reader sees them."""
+
+
+@pytest.fixture
+def hostile_definition(tmp_path: Path) -> Path:
+    path = tmp_path / "tiny.yaml"
+    path.write_text(HOSTILE_DEFINITION, encoding="utf-8")
+    return path
+
+
+def has_escapes(text: str) -> bool:
+    """Whether ``text`` holds anything a terminal would act on (ESC, BEL, C1 controls)."""
+    return any(character == ESC or character == "\x07" or "\x80" <= character <= "\x9f" for character in text)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", "--as-of", "2026-03-01", "--no-records"],
+        ["report", "--as-of", "2026-03-01", "--no-records", "-f", "markdown"],
+        ["report", "--as-of", "2026-03-01", "--no-records", "-f", "json"],
+        ["show"],
+        ["show", "--json"],
+    ],
+    ids=["text", "markdown", "json", "show", "show-json"],
+)
+def test_escapes_in_a_definition_are_not_printed(hostile_definition: Path, args: list[str]) -> None:
+    result = run([*args, "--definition", str(hostile_definition)])
+    assert result.returncode == 0, result.stderr
+    assert not has_escapes(result.stdout)
+    if "json" not in args and "--json" not in args:
+        assert "Tiny Council" in result.stdout  # the words stay; only the escapes go
+    else:
+        assert "\\u009b31mProgramme" in result.stdout  # JSON keeps the text, with the C1 control escaped
+        json.loads(result.stdout)
+
+
+def test_escapes_in_a_definition_are_not_printed_by_councils_or_plugins(hostile_definition: Path) -> None:
+    env = {**os.environ, "ENGAGEKIT_DEFINITIONS": str(hostile_definition)}
+    for args in (["councils"], ["councils", "--json"], ["validate", "-c", "tiny"]):
+        result = run(args, env)
+        assert result.returncode == 0, result.stderr
+        assert not has_escapes(result.stdout + result.stderr), args
+    listed = run(["councils"], env)
+    assert "tiny      Tiny Council — Tiny Programme [engagekit.builtins.folders]" in listed.stdout.splitlines()
+
+
+def test_the_colour_of_status_words_survives_the_stripping(hostile_definition: Path) -> None:
+    result = run(["report", "-c", "bathnes", "--as-of", "2013-11-09", "--colour"])
+    assert result.returncode == 0
+    assert "\x1b[31m\x1b[1mRED:" in result.stdout  # engagekit's own colour is added after the stripping
+
+
+def insert_rows(url: str, table: str, rows: list[dict[str, object]]) -> None:
+    """Write rows straight into a store's table, as an older engagekit (with no record boundary) could."""
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(url)
+    try:
+        with engine.begin() as connection:
+            columns = list(rows[0])
+            statement = sqlalchemy.text(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"
+            )
+            connection.execute(statement, rows)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def store_env(store_url: str, tmp_path: Path) -> dict[str, str]:
+    """An environment whose records store exists, migrated, and is empty."""
+    env = {**os.environ, "ENGAGEKIT_DATABASE_URL": store_url, "ENGAGEKIT_RECORDED_BY": "tester"}
+    result = run(["db", "upgrade"], env)
+    assert result.returncode == 0, result.stderr
+    return env
+
+
+RECORDED_AT = dt.datetime(2026, 1, 2, 12, 0)
+
+
+def test_history_prints_record_text_without_terminal_escapes(store_env: dict[str, str]) -> None:
+    note = f"hello {OSC_TITLE}{CLEAR}world\rX\n  #99 2026-01-01 completed 100%  [by someone else]"
+    row = {
+        "council_id": "basildon",
+        "date": dt.date(2026, 1, 1),
+        "action_id": "CN-4",
+        "status": "in-progress",
+        "percent": 40,
+        "note": note,
+        "recorded_by": f"me{C1_CSI}",
+        "recorded_at": RECORDED_AT,
+    }
+    insert_rows(store_env["ENGAGEKIT_DATABASE_URL"], "action_updates", [row])
+    result = run(["history", "-c", "basildon", "--action", "CN-4"], store_env)
+    assert result.returncode == 0, result.stderr
+    assert not has_escapes(result.stdout)
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2  # the note's line break cannot fake a second update
+    assert lines[1].startswith("  #1 2026-01-01 in-progress 40% — hello worldX   #99 2026-01-01 completed")
+    assert lines[1].endswith("[by me, 2026-01-02 12:00]")
+
+
+# -- Markdown that stays text --------------------------------------------------------------
+
+
+def markdown_html(text: str) -> str:
+    """Markdown rendered to HTML by Python-Markdown (with tables), to see what a reader would get."""
+    markdown = pytest.importorskip("markdown")
+    html: str = markdown.markdown(text, extensions=["tables"])
+    return html
+
+
+def test_a_statement_starting_with_a_hash_is_not_a_heading(hostile_definition: Path) -> None:
+    result = run(["report", "--definition", str(hostile_definition), "--as-of", "2026-03-01", "-f", "markdown"])
+    assert result.returncode == 0, result.stderr
+    for line in (
+        "\\# Statement injection",
+        "- \\# an item heading?",
+        "- 1\\. an ordered item?",
+        "\\# Commitment injection",
+    ):
+        assert line in result.stdout.splitlines(), line
+    html = markdown_html(result.stdout)
+    assert html.count("<h1>") == 1  # the report's title, and no other
+    headings = "".join(re.findall(r"<h\d>.*?</h\d>", html))
+    assert "Statement injection" not in headings
+    assert "Commitment injection" not in headings
+    assert "item heading" not in headings
+    for marker in ("<ol>", "<blockquote>", "<hr", "<pre>", "<code>", "<b>", "<del>", "<s>"):
+        assert marker not in html, marker
+    assert "\u00a9" not in html  # &copy; stays the text "&copy;"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("# heading", "\\# heading"),
+        ("## heading", "\\## heading"),
+        ("#378 fixed", "#378 fixed"),
+        ("- item", "\\- item"),
+        ("+ item", "\\+ item"),
+        ("* item", "\\* item"),
+        ("---", "\\---"),
+        ("-5 degrees", "-5 degrees"),
+        ("1. first", "1\\. first"),
+        ("2) second", "2\\) second"),
+        ("2.1 It adopts the framework", "2.1 It adopts the framework"),
+        ("> quote", "\\> quote"),
+        ("    code", "code"),
+        ("```python", "\\`\\`\\`python"),
+        ("a | b", "a \\| b"),
+        ("<script>", "\\<script\\>"),
+        ("&amp; & co", "\\&amp; & co"),
+        ("~~struck~~", "\\~\\~struck\\~\\~"),
+        ("Bath & North East Somerset", "Bath & North East Somerset"),
+    ],
+)
+def test_markdown_escapes_what_would_start_markup(text: str, shown: str) -> None:
+    from engagekit.report.document import BulletList, Paragraph, Report, Section
+    from engagekit.report.markdown import render_markdown
+
+    report = Report(
+        "x", "X", "Title", dt.date(2026, 1, 1), [Section("s", "S", [Paragraph(text), BulletList([text])])], {}
+    )
+    lines = render_markdown(report).splitlines()
+    assert lines[4] == shown
+    assert lines[6] == f"- {shown}"
+
+
+def test_a_heading_keeps_a_trailing_hash() -> None:
+    from engagekit.report.document import Report, Section
+    from engagekit.report.markdown import render_markdown
+
+    report = Report("x", "X", "Learning C#", dt.date(2026, 1, 1), [Section("s", "Notes ##", [])], {})
+    text = render_markdown(report)
+    assert text.startswith("# Learning C\\#\n\n## Notes \\#\\#\n")
+    html = markdown_html(text)
+    assert "<h1>Learning C#</h1>" in html
+    assert "<h2>Notes ##</h2>" in html

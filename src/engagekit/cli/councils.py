@@ -1,4 +1,8 @@
-"""``engagekit councils``: the councils installed, one a line."""
+"""``engagekit councils``: the councils installed, one a line.
+
+Names come from definitions, so each line is printed without terminal escapes or control
+characters, and the JSON with its C1 controls escaped (:mod:`engagekit.terminal_text`).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import json
 import click
 
 from engagekit.cli.app import App, pass_app
+from engagekit.terminal_text import json_printable, printable
 
 
 @click.command()
@@ -38,7 +43,7 @@ def councils(app: App, as_json: bool) -> None:
             }
             for entry in registered.values()
         ]
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        click.echo(json_printable(json.dumps(data, indent=2, ensure_ascii=False)))
         return
     if not registered:
         click.echo("No councils are installed. Install a council plugin, or set ENGAGEKIT_DEFINITIONS.")
@@ -46,4 +51,5 @@ def councils(app: App, as_json: bool) -> None:
     width = max(len(council_id) for council_id in registered)
     for council_id, entry in registered.items():
         council = entry.council
-        click.echo(f"{council_id:<{width}}  {council.name} — {council.programme.name} [{entry.plugin}]")
+        line = f"{council_id:<{width}}  {council.name} — {council.programme.name} [{entry.plugin}]"
+        click.echo(printable(line, multiline=False))

@@ -1,4 +1,9 @@
-"""``engagekit history``: every update of one action, corrections included."""
+"""``engagekit history``: every update of one action, corrections included.
+
+A record's note and who recorded it are untrusted text: each line is printed without terminal
+escapes, control characters or line breaks (:func:`engagekit.terminal_text.printable`), so a
+note cannot retitle or clear the terminal, or start a line that looks like another update.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from pathlib import Path
 import click
 
 from engagekit.cli.app import App, UsageProblem, council_option, definition_option, pass_app
+from engagekit.terminal_text import printable
 
 
 @click.command()
@@ -35,8 +41,9 @@ def history(app: App, council_id: str | None, definition: Path | None, action_id
             if action_id in actions:
                 updates = store.history(council.id, action_id)
     if action_id not in actions:
-        raise UsageProblem(f"no action {action_id!r} in {council.id}; actions: {', '.join(actions) or 'none'}")
-    click.echo(f"{action_id}: {actions[action_id]}")
+        known = printable(", ".join(actions), multiline=False)
+        raise UsageProblem(f"no action {action_id!r} in {council.id}; actions: {known or 'none'}")
+    _echo(f"{action_id}: {actions[action_id]}")
     if not updates:
         click.echo("  No updates recorded.")
         return
@@ -47,7 +54,12 @@ def history(app: App, council_id: str | None, definition: Path | None, action_id
         fixes = f"  corrects #{update.supersedes}" if update.supersedes else ""
         recorded = update.recorded_at.strftime("%Y-%m-%d %H:%M") if update.recorded_at else ""
         note = f" — {update.note}" if update.note else ""
-        click.echo(
+        _echo(
             f"  #{update.id} {update.date.isoformat()} {update.status.value}{percent}{note}"
             f"  [by {update.recorded_by}, {recorded}]{fixes}{flag}"
         )
+
+
+def _echo(line: str) -> None:
+    """One line of output built from untrusted text, printed as one printable line."""
+    click.echo(printable(line, multiline=False))

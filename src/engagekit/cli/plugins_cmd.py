@@ -9,6 +9,7 @@ import attrs
 import click
 
 from engagekit.cli.app import App, pass_app
+from engagekit.terminal_text import json_printable, printable
 
 
 @click.command()
@@ -32,15 +33,15 @@ def plugins(app: App, as_json: bool) -> None:
     errors = [str(problem) for problem in host.problems]
     if as_json:
         data = {"plugins": [attrs.asdict(info) for info in infos], "errors": errors}
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        click.echo(json_printable(json.dumps(data, indent=2, ensure_ascii=False)))
         sys.exit(1 if errors else 0)
-    for info in infos:
+    for info in infos:  # names and versions come from installed packages' metadata: untrusted
         version = f" {info.version}" if info.version else ""
         kind = " (built in)" if info.builtin else ""
-        click.echo(f"{info.name}{kind}: {info.package or 'no package'}{version}")
-        click.echo(f"  hooks: {', '.join(info.hooks) or 'none'}")
+        click.echo(printable(f"{info.name}{kind}: {info.package or 'no package'}{version}", multiline=False))
+        click.echo(printable(f"  hooks: {', '.join(info.hooks) or 'none'}", multiline=False))
     if errors:
         click.echo("\nProblems:")
         for error in errors:
-            click.echo(f"  {error}")
+            click.echo(f"  {printable(error)}")
         sys.exit(1)

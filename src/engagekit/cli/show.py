@@ -1,4 +1,8 @@
-"""``engagekit show``: what a council's definition says, without evaluating anything."""
+"""``engagekit show``: what a council's definition says, without evaluating anything.
+
+A definition is untrusted text: each line is printed without terminal escapes or control
+characters (:func:`engagekit.terminal_text.printable`), and the JSON with its C1 controls escaped.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from engagekit.cli.app import App, council_option, definition_option, pass_app
+from engagekit.terminal_text import json_printable, printable
 
 if TYPE_CHECKING:  # the model and the report load only when a council is shown, not for --help
     from engagekit.model import Body, Council, Outcome, Phase, Programme
@@ -31,9 +36,10 @@ def show(app: App, council_id: str | None, definition: Path | None, as_json: boo
     if as_json:
         from engagekit.definition.converter import make_converter
 
-        click.echo(json.dumps(make_converter().unstructure(council), indent=2, ensure_ascii=False))
+        data = make_converter().unstructure(council)
+        click.echo(json_printable(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)))
         return
-    click.echo("\n".join(_summary_lines(council)))
+    click.echo("\n".join(printable(line, multiline=False) for line in _summary_lines(council)))
 
 
 def _summary_lines(council: Council) -> list[str]:

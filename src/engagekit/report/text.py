@@ -2,6 +2,12 @@
 
 Headings are underlined, label–value pairs line up, and tables wrap their cells to fit the
 width, so long action texts stay readable in an 80- to 120-column terminal.
+
+Every text in a report comes from a definition, the records or a plugin, so none is trusted:
+terminal escape sequences and control characters are taken out of each before it is laid out
+(:func:`engagekit.terminal_text.printable`), so a council named ``\x1b]0;...\x07`` cannot
+retitle the reader's terminal and widths are measured on what is shown. The colour of status
+words is added afterwards, to the clean text (:func:`colour_statuses`).
 """
 
 from __future__ import annotations
@@ -9,7 +15,10 @@ from __future__ import annotations
 import re
 import textwrap
 
-from engagekit.report.document import Block, BulletList, Chart, Fields, Paragraph, Report, Section, Table
+import attrs
+
+from engagekit.report.document import Block, BulletList, Chart, Fields, Paragraph, Report, Section, Series, Table
+from engagekit.terminal_text import printable
 
 WIDTH = 100
 
@@ -46,15 +55,53 @@ def wrap(text: str, width: int, initial_indent: str = "", subsequent_indent: str
 
 
 def render_text(report: Report, width: int = WIDTH) -> str:
-    lines: list[str] = [report.title, "=" * min(len(report.title), width), ""]
+    title = _line(report.title)
+    lines: list[str] = [title, "=" * min(len(title), width), ""]
     for section in report.sections:
         _section(section, 1, lines, width)
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _line(text: str) -> str:
+    """Untrusted text for one line of output: no escapes, no controls, no line breaks."""
+    return printable(text, multiline=False)
+
+
+def _printable_block(block: Block) -> Block:
+    """``block`` with every text in it made printable (see the module's docstring)."""
+    if isinstance(block, Paragraph):
+        return attrs.evolve(block, text=_line(block.text))
+    if isinstance(block, BulletList):
+        title = None if block.title is None else _line(block.title)
+        return attrs.evolve(block, items=[_line(item) for item in block.items], title=title)
+    if isinstance(block, Fields):
+        return attrs.evolve(block, items=[(_line(label), _line(value)) for label, value in block.items])
+    if isinstance(block, Table):
+        return printable_table(block)
+    if not isinstance(block, Chart):  # a block of a kind this renderer does not draw
+        return block
+    return attrs.evolve(
+        block,
+        title=_line(block.title),
+        categories=[_line(category) for category in block.categories],
+        series=[Series(_line(series.name), series.values) for series in block.series],
+        description=_line(block.description),
+        unit=None if block.unit is None else _line(block.unit),
+    )
+
+
+def printable_table(table: Table) -> Table:
+    """``table`` with its caption, headings and cells made printable, for a terminal or a text file."""
+    return Table(
+        _line(table.caption),
+        [_line(column) for column in table.columns],
+        [[_line(cell) for cell in row] for row in table.rows],
+    )
+
+
 def _section(section: Section, depth: int, lines: list[str], width: int) -> None:
     underline = {1: "=", 2: "-", 3: "~"}.get(depth, "")
-    title = section.title if underline else f"{section.title}:"
+    title = _line(section.title) if underline else f"{_line(section.title)}:"
     lines.extend(wrap(title, width) or [title])
     if underline:
         lines.append(underline * min(len(title), width))
@@ -62,7 +109,7 @@ def _section(section: Section, depth: int, lines: list[str], width: int) -> None
     for block in section.blocks:
         if isinstance(block, Table) and block.caption == section.title:
             block = Table("", block.columns, block.rows)  # the heading already says it
-        _block(block, lines, width)
+        _block(_printable_block(block), lines, width)
     for sub in section.sections:
         _section(sub, depth + 1, lines, width)
 
@@ -91,7 +138,11 @@ def _block(block: Block, lines: list[str], width: int) -> None:
 
 
 def format_table(table: Table, width: int = WIDTH) -> list[str]:
-    """A table as lines of text, each cell wrapped so the whole fits in ``width`` columns."""
+    """A table as lines of text, each cell wrapped so the whole fits in ``width`` columns.
+
+    Its texts are made printable first, so a caller may pass a table of untrusted text.
+    """
+    table = printable_table(table)
     columns = len(table.columns)
     natural = [max([len(table.columns[i]), *(len(row[i]) for row in table.rows)]) for i in range(columns)]
     gap = 2
