@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import enum
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,7 +27,7 @@ import attrs
 from engagekit.model.engagement import ParticipationLevel
 from engagekit.records import cells
 from engagekit.records.checks import Vocabulary
-from engagekit.records.kinds import ActionStatus, EventKind, Record, RecordKind, ReviewKind
+from engagekit.records.kinds import RECORD_CLASSES, ActionStatus, EventKind, Record, RecordKind, ReviewKind
 from engagekit.records.rows import (
     _FALSE,
     _FIELDS,
@@ -74,10 +75,9 @@ def csv_cells(path: Path) -> Iterator[tuple[int, list[str]]]:
                 return
             except csv.Error as error:
                 raise FileProblem(f"{path}: row {number}: {_csv_problem(error)}") from None
-            except UnicodeDecodeError as error:
+            except UnicodeDecodeError:
                 raise FileProblem(
-                    f"{path}: row {number} is not UTF-8 text (byte {error.object[error.start]:#04x}); "
-                    "save the file as CSV UTF-8"
+                    f"{path}: line {_first_bad_line(path)} is not UTF-8 text; save the file as CSV UTF-8"
                 ) from None
             if len(cells_) > MAX_COLUMNS:
                 raise FileProblem(
@@ -91,6 +91,18 @@ def csv_cells(path: Path) -> Iterator[tuple[int, list[str]]]:
                 if cell[:1] == ESCAPE:
                     cells_[position] = restore(cell)
             yield number, cells_
+
+
+def _first_bad_line(path: Path) -> int:
+    """The number of the first line of ``path`` that is not UTF-8 (text is decoded a block at a time,
+    so the row being read when the decoder fails is not where the bad byte is)."""
+    with path.open("rb") as stream:
+        for number, line in enumerate(stream, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return 1
 
 
 def _csv_problem(error: csv.Error) -> str:
@@ -244,6 +256,16 @@ _REFERENCES = {
 }
 
 
+_DEFAULTS: dict[RecordKind, dict[str, Any]] = {
+    kind: {
+        field.name: field.default
+        for field in attrs.fields(RECORD_CLASSES[kind])
+        if field.default is not attrs.NOTHING and not isinstance(field.default, attrs.Factory)  # type: ignore[arg-type]
+    }
+    for kind in RecordKind
+}
+"""Each kind's defaults, as its record class declares them (so both paths store the same for a blank cell)."""
+
 FAST_KINDS = (RecordKind.ACTION_UPDATE, RecordKind.INDICATOR_READING, RecordKind.EVENT, RecordKind.REVIEW)
 """The kinds of record the fast path writes (the many; the rest are few)."""
 
@@ -308,11 +330,7 @@ class RowCompiler:
                     convert = _reading
                 else:
                     convert = _bounded(limits[field], multiline=field in MULTILINE)
-                default = (
-                    0
-                    if (self.sqlite and field in ("public", "agm"))
-                    else (False if field in ("public", "agm") else None)
-                )
+                default = self._default(kind, field)
                 columns.append(field)
                 steps.append((self.index.get(column), convert, column in required, default))
             columns += ["note", "recorded_by", "recorded_at", "supersedes", "import_id"]
@@ -326,6 +344,15 @@ class RowCompiler:
                 (None, _text, False, self.import_id),
             ]
             self.plans[kind.value] = (columns, steps)
+
+    def _default(self, kind: RecordKind, field: str) -> Any:
+        """What a blank cell stores: the record class's own default (a review's kind is ``review``)."""
+        default = _DEFAULTS[kind].get(field)
+        if isinstance(default, enum.Enum):
+            return default.value
+        if isinstance(default, bool) and self.sqlite:
+            return int(default)
+        return default
 
     @staticmethod
     def _sound(convert: Convert, value: str) -> bool:
