@@ -498,12 +498,12 @@ def insert_rows(url: str, table: str, rows: list[dict[str, object]]) -> None:
 
 
 @pytest.fixture
-def store_env(store_url: str, tmp_path: Path) -> dict[str, str]:
+def store_env(store_url: str) -> dict[str, str]:
     """An environment whose records store exists, migrated, and is empty."""
-    env = {**os.environ, "ENGAGEKIT_DATABASE_URL": store_url, "ENGAGEKIT_RECORDED_BY": "tester"}
-    result = run(["db", "upgrade"], env)
-    assert result.returncode == 0, result.stderr
-    return env
+    from engagekit.records import open_store
+
+    open_store(store_url, busy_timeout_ms=5_000).close()  # created and migrated, as 'engagekit db upgrade' does
+    return {**os.environ, "ENGAGEKIT_DATABASE_URL": store_url, "ENGAGEKIT_RECORDED_BY": "tester"}
 
 
 RECORDED_AT = dt.datetime(2026, 1, 2, 12, 0)
@@ -608,3 +608,156 @@ def test_a_heading_keeps_a_trailing_hash() -> None:
     html = markdown_html(text)
     assert "<h1>Learning C#</h1>" in html
     assert "<h2>Notes ##</h2>" in html
+
+
+# -- charts, HTML and JSON that extreme values cannot break -------------------------------
+
+INDICATOR = "services-in-community-directory"
+EXTREME = [float("inf"), float("-inf"), 1e308]
+"""Readings the record boundary refuses now, but an older store may hold (NaN only on PostgreSQL)."""
+
+
+def reading(day: int, value: float) -> dict[str, object]:
+    return {
+        "council_id": "basildon",
+        "date": dt.date(2026, 2, day),
+        "indicator_id": INDICATOR,
+        "value": value,
+        "recorded_by": "tester",
+        "recorded_at": RECORDED_AT,
+    }
+
+
+@pytest.fixture
+def extreme_store(store_env: dict[str, str]) -> dict[str, str]:
+    """A Basildon store holding one ordinary reading and each extreme one (and NaN where it can be stored)."""
+    values = [12.0, *EXTREME]
+    if store_env["ENGAGEKIT_DATABASE_URL"].startswith("postgresql"):
+        values.append(float("nan"))  # SQLite stores NaN as NULL, which the column refuses
+    insert_rows(
+        store_env["ENGAGEKIT_DATABASE_URL"], "indicator_readings", [reading(d + 1, v) for d, v in enumerate(values)]
+    )
+    return store_env
+
+
+SVG_NUMBERS = re.compile(r'(?:x|y|x1|y1|x2|y2|width|height|points|viewBox)="([^"]*)"')
+
+
+def test_an_html_report_draws_around_extreme_readings(extreme_store: dict[str, str], tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    result = run(["report", "-c", "basildon", "--as-of", "2026-03-01", "-o", str(page)], extreme_store)
+    assert result.returncode == 0, result.stderr
+    assert_no_traceback(result)
+    html = page.read_text(encoding="utf-8")
+    for svg in re.findall(r"<svg.*?</svg>", html, flags=re.S):
+        for numbers in SVG_NUMBERS.findall(svg):
+            assert not re.search(r"nan|inf", numbers, flags=re.I), numbers
+    left_out = len(EXTREME) + extreme_store["ENGAGEKIT_DATABASE_URL"].startswith("postgresql")
+    assert (
+        f"{left_out} readings are left out of the chart (inf on 2026-02-02, -inf on 2026-02-03, 1e+308 on 2026-02-04"
+        in html
+    )
+    assert "a chart draws only finite numbers of at most 1,000,000,000,000,000 either way." in html
+    assert "1 reading from 2026-02-01 to 2026-02-01; the latest is 12." in html
+
+
+def test_a_json_report_never_writes_infinity_or_nan(extreme_store: dict[str, str]) -> None:
+    result = run(["report", "-c", "basildon", "--as-of", "2026-03-01", "-f", "json"], extreme_store)
+    assert result.returncode == 0, result.stderr
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"the JSON holds {constant}")
+
+    data = json.loads(result.stdout, parse_constant=refuse)
+    [chart] = [
+        block
+        for section in data["sections"]
+        for block in section["blocks"]
+        if block.get("title", "").endswith("over time")
+    ]
+    assert chart["series"][0]["values"] == [12.0]
+
+
+@pytest.mark.parametrize(
+    ("as_of", "output"),
+    [("0001-01-01", ["-f", "html", "-o", os.devnull]), ("0001-06-30", ["-f", "text"]), ("9999-12-31", ["-f", "json"])],
+)
+def test_a_report_as_of_the_ends_of_the_calendar_does_not_crash(
+    extreme_store: dict[str, str], as_of: str, output: list[str]
+) -> None:
+    result = run(["report", "-c", "basildon", "--as-of", as_of, *output], extreme_store)
+    assert_no_traceback(result)
+    if result.returncode != 0:  # a command line that bounds --as-of refuses it in one line
+        assert result.returncode == 2
+        assert len(stderr_lines(result)) == 1
+        assert stderr_lines(result)[0].startswith("engagekit: ")
+
+
+def api_report(evidence: object, as_of: dt.date) -> object:
+    from engagekit.report import council_report
+
+    council = get_plugin_host(environ={}).council("basildon")
+    return council_report(council, as_of, evidence=evidence)  # type: ignore[arg-type]
+
+
+def extreme_evidence() -> object:
+    from tests.fakes import FakeEvidence
+
+    from engagekit.rules import EvidenceItem
+
+    values = [5.0, float("nan"), float("inf"), -1e308, 7.0]
+    items = [
+        EvidenceItem(dt.date(2026, 1, n + 1), "indicator-reading", f"reading {v}", value=v)
+        for n, v in enumerate(values)
+    ]
+    return FakeEvidence(readings={INDICATOR: items})
+
+
+@pytest.mark.parametrize("as_of", [dt.date.min, dt.date(1, 11, 30), dt.date(2026, 3, 1), dt.date.max])
+def test_every_format_renders_extreme_readings_and_dates_through_the_api(as_of: dt.date) -> None:
+    from engagekit.report.html import render_html
+    from engagekit.report.json_format import render_json
+    from engagekit.report.markdown import render_markdown
+    from engagekit.report.text import render_text
+
+    report = api_report(extreme_evidence(), as_of)
+    for render in (render_text, render_markdown, render_html):
+        assert render(report)  # type: ignore[operator]
+    json.loads(render_json(report), parse_constant=lambda constant: pytest.fail(f"JSON holds {constant}"))  # type: ignore[arg-type]
+
+
+def test_a_chart_leaves_out_each_reading_it_cannot_draw_and_says_which() -> None:
+    from engagekit.report.charts import indicator_charts
+
+    council = get_plugin_host(environ={}).council("basildon")
+    [chart] = indicator_charts(council, extreme_evidence(), dt.date(2026, 3, 1))  # type: ignore[arg-type]
+    assert chart.categories == ["2026-01-01", "2026-01-05"]
+    assert chart.series[0].values == [5.0, 7.0]
+    assert chart.description == (
+        "2 readings from 2026-01-01 to 2026-01-05; the latest is 7. 3 readings are left out of the chart "
+        "(nan on 2026-01-02, inf on 2026-01-03, -1e+308 on 2026-01-04): a chart draws only finite numbers "
+        "of at most 1,000,000,000,000,000 either way."
+    )
+
+
+def test_a_chart_a_plugin_makes_with_extreme_values_still_renders_and_says_so() -> None:
+    from engagekit.report.document import Chart, Report, Section, Series
+    from engagekit.report.html import render_html
+    from engagekit.report.json_format import render_json
+    from engagekit.report.svg import render_svg
+
+    chart = Chart(
+        "Plugin chart", "bar", ["a", "b", "c", "d"], [Series("s", [1.0, float("inf"), float("nan"), 1e308])], "Four."
+    )
+    svg = render_svg(chart, "c")
+    for numbers in SVG_NUMBERS.findall(svg):
+        assert not re.search(r"nan|inf", numbers, flags=re.I), numbers
+    report = Report("x", "X", "Title", dt.date(2026, 1, 1), [Section("s", "S", [chart])], {})
+    assert "3 values are not drawn (see the table): a chart draws only finite numbers" in render_html(report)
+    data = json.loads(render_json(report), parse_constant=lambda constant: pytest.fail(f"JSON holds {constant}"))
+    [block] = data["sections"][0]["blocks"]
+    assert block["series"][0]["values"] == [1.0, None, None, 1e308]
+    assert (
+        block["description"]
+        == "Four. 2 values that are not a finite number (JSON has no Infinity or NaN) are written as null."
+    )

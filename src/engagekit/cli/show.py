@@ -35,8 +35,9 @@ def show(app: App, council_id: str | None, definition: Path | None, as_json: boo
     council = app.council(council_id, definition)
     if as_json:
         from engagekit.definition.converter import make_converter
+        from engagekit.report.json_format import finite_only
 
-        data = make_converter().unstructure(council)
+        data = finite_only(make_converter().unstructure(council))  # JSON has no Infinity or NaN
         click.echo(json_printable(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)))
         return
     click.echo("\n".join(printable(line, multiline=False) for line in _summary_lines(council)))

@@ -3,6 +3,13 @@ over time, engagement per cluster (or area) per month, and the mix of IAP2 level
 
 Each chart carries a sentence describing it and the table behind it, so a reader who cannot
 see it loses nothing. Charts that would be empty (nothing recorded yet) are left out.
+
+A reading that is not a finite number of at most :data:`~engagekit.records.cells.LARGEST_NUMBER`
+(``inf``, ``nan``, ``1e308``) cannot be drawn (:func:`engagekit.report.svg.drawable`). The
+record boundary refuses such values, but an older store may hold them and the Python API can
+pass them, so a chart leaves each one out and says so in its description (which date, which
+value), rather than fail or draw nonsense. Dates near the ends of the calendar (``--as-of
+0001-01-01``) keep the months a chart covers within it.
 """
 
 from __future__ import annotations
@@ -14,8 +21,9 @@ from engagekit.model.council import Council
 from engagekit.model.engagement import ParticipationLevel
 from engagekit.records.kinds import ActionStatus
 from engagekit.report.document import Chart, Series
+from engagekit.report.svg import ONLY_DRAWABLE, drawable
 from engagekit.rules.context import EventCount, Evidence
-from engagekit.rules.findings import Finding, Status
+from engagekit.rules.findings import EvidenceItem, Finding, Status
 
 NONE_RECORDED = "none recorded"
 
@@ -81,30 +89,52 @@ def actions_by_status(council: Council, evidence: Evidence, as_of: dt.date) -> C
 def indicator_charts(council: Council, evidence: Evidence, as_of: dt.date) -> list[Chart]:
     charts = []
     for indicator in council.programme.indicators:
-        readings = [r for r in evidence.indicator_readings(indicator.id, as_of) if r.value is not None]
-        if not readings:
+        recorded = [r for r in evidence.indicator_readings(indicator.id, as_of) if r.value is not None]
+        if not recorded:
             continue
+        readings = [r for r in recorded if drawable(r.value)]
+        left_out = [r for r in recorded if not drawable(r.value)]
         series = [Series("Reading", [r.value for r in readings])]
         target = ""
-        if indicator.target is not None:
+        notes = []
+        if indicator.target is not None and drawable(indicator.target):
             series.append(Series("Target", [indicator.target for _ in readings]))
             target = f" against a target of {indicator.target:g}"
-        last = readings[-1]
-        assert last.value is not None
+        elif indicator.target is not None:
+            notes.append(f"The target ({indicator.target:g}) is not drawn: {ONLY_DRAWABLE}.")
+        if left_out:
+            notes.append(_left_out(left_out))
         charts.append(
             Chart(
                 title=f"{indicator.name} over time",
                 chart="line",
                 categories=[r.date.isoformat() for r in readings],
                 series=series,
-                description=(
-                    f"{len(readings)} readings from {readings[0].date.isoformat()} to {last.date.isoformat()}; "
-                    f"the latest is {last.value:g}{target}."
-                ),
+                description=" ".join([_readings_sentence(readings, target), *notes]),
                 unit=indicator.unit,
             )
         )
     return charts
+
+
+def _readings_sentence(readings: list[EvidenceItem], target: str) -> str:
+    """``3 readings from ... to ...; the latest is 12 against a target of 20.`` (or that none can be drawn)."""
+    if not readings:
+        return "No reading can be drawn."
+    last = readings[-1]
+    assert last.value is not None
+    count = "1 reading" if len(readings) == 1 else f"{len(readings)} readings"
+    return (
+        f"{count} from {readings[0].date.isoformat()} to {last.date.isoformat()}; the latest is {last.value:g}{target}."
+    )
+
+
+def _left_out(readings: list[EvidenceItem]) -> str:
+    """The note naming each reading a chart leaves out, with its date and value."""
+    shown = ", ".join(f"{r.value:g} on {r.date.isoformat()}" for r in readings[:5])
+    more = f" and {len(readings) - 5} more" if len(readings) > 5 else ""
+    count = "1 reading is" if len(readings) == 1 else f"{len(readings)} readings are"
+    return f"{count} left out of the chart ({shown}{more}): {ONLY_DRAWABLE}."
 
 
 def engagement_by_place(council: Council, counts: list[EventCount], start: dt.date, as_of: dt.date) -> Chart:
@@ -157,8 +187,13 @@ def levels_mix(counts: list[EventCount]) -> Chart | None:
 
 
 def _year_before(as_of: dt.date) -> dt.date:
-    """The first day of the month eleven months before ``as_of``'s: twelve months in all."""
+    """The first day of the month eleven months before ``as_of``'s: twelve months in all.
+
+    Never before the calendar's first day (``dt.date.min``): a year before January 0001 is not a date.
+    """
     index = as_of.year * 12 + as_of.month - 1 - 11
+    if index < dt.MINYEAR * 12:
+        return dt.date.min
     return dt.date(index // 12, index % 12 + 1, 1)
 
 

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from engagekit.model.sources import human_date
 from engagekit.report.document import Block, BulletList, Chart, Fields, Paragraph, Report, Section, Table
-from engagekit.report.svg import render_svg
+from engagekit.report.svg import ONLY_DRAWABLE, render_svg, undrawable_count
 from engagekit.rules.findings import Status
 
 LANGUAGE = "en-GB"
@@ -240,6 +240,7 @@ def _block(block: Block, section: Section, ids: _Ids) -> BlockView:
         return table_view(block, ids.make(block.caption, "table"), hide_caption=block.caption == section.title)
     if isinstance(block, Chart):
         chart_id = ids.make(block.title, "chart")
+        block = _noting_undrawable(block)
         return ChartView(
             id=chart_id,
             title=block.title,
@@ -248,6 +249,20 @@ def _block(block: Block, section: Section, ids: _Ids) -> BlockView:
             table=table_view(block.table(), f"{chart_id}--data", first_header="Category"),
         )
     raise TypeError(f"cannot render a {type(block).__name__} as HTML")  # pragma: no cover
+
+
+def _noting_undrawable(chart: Chart) -> Chart:
+    """``chart`` with a sentence added to its description for values the SVG leaves out.
+
+    The report's own charts leave such readings out themselves and say which; this covers a
+    chart a plugin or the Python API made, whose ``inf`` or ``nan`` would otherwise vanish unsaid.
+    """
+    count = undrawable_count(chart)
+    if not count:
+        return chart
+    values = "1 value is" if count == 1 else f"{count} values are"
+    note = f"{values} not drawn (see the table): {ONLY_DRAWABLE}."
+    return attrs.evolve(chart, description=f"{chart.description} {note}".strip())
 
 
 def _item(text: str) -> ItemView:

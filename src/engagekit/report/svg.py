@@ -11,6 +11,11 @@ a legend names every series. The page puts the data table after each chart.
 
 Every colour has at least 3:1 contrast against white (graphics, WCAG 2.2 1.4.11); text is
 drawn in near-black on white (at least 4.5:1, 1.4.3).
+
+Only values a chart can draw are drawn (:func:`drawable`: finite, at most
+:data:`~engagekit.records.cells.LARGEST_NUMBER` either way); any other (``inf``, ``nan``,
+``1e308``, which would overflow the axis arithmetic or put ``nan`` in a coordinate) is left out
+like a value never recorded, and :func:`undrawable_count` lets the page say how many.
 """
 
 from __future__ import annotations
@@ -22,7 +27,8 @@ from collections.abc import Sequence
 
 import attrs
 
-from engagekit.report.document import Chart
+from engagekit.records.cells import LARGEST_NUMBER
+from engagekit.report.document import Chart, Series
 
 WIDTH = 640
 PLOT_HEIGHT = 220
@@ -81,6 +87,28 @@ ALL_COLOURS = (*PALETTE, *STATUS_COLOURS.values())
 """Every colour a chart may use for data (for tests of contrast)."""
 
 
+ONLY_DRAWABLE = f"a chart draws only finite numbers of at most {LARGEST_NUMBER:,.0f} either way"
+"""Why a value is not drawn, in words for a chart's description."""
+
+
+def drawable(value: float | None) -> bool:
+    """Whether a chart can draw ``value``: a finite number of at most :data:`LARGEST_NUMBER` either way."""
+    return value is not None and math.isfinite(value) and abs(value) <= LARGEST_NUMBER
+
+
+def undrawable_count(chart: Chart) -> int:
+    """How many of ``chart``'s values (not counting those never recorded) cannot be drawn."""
+    return sum(1 for series in chart.series for value in series.values if value is not None and not drawable(value))
+
+
+def _drawable_only(chart: Chart) -> Chart:
+    """``chart`` with each value it cannot draw taken out, as if it had not been recorded."""
+    if not undrawable_count(chart):
+        return chart
+    series = [Series(s.name, [value if drawable(value) else None for value in s.values]) for s in chart.series]
+    return attrs.evolve(chart, series=series)
+
+
 def _text(value: object) -> str:
     """``value`` as text safe inside an SVG element or a quoted attribute."""
     return html.escape(str(value), quote=True)
@@ -103,7 +131,13 @@ def _truncate(text: str, limit: int) -> str:
 
 
 def nice_ticks(low: float, high: float, integers: bool = False, target: int = 5) -> list[float]:
-    """Round tick values covering ``low`` to ``high``, about ``target`` intervals apart."""
+    """Round tick values covering ``low`` to ``high``, about ``target`` intervals apart.
+
+    A bound that is not finite, or a range too wide to count in (more than ``float`` holds), is
+    treated as 0 to 1: the caller draws only :func:`drawable` values, so this is a last guard.
+    """
+    if not (math.isfinite(low) and math.isfinite(high) and math.isfinite(high - low)):
+        low, high = 0.0, 1.0
     if high <= low:
         high = low + 1
     raw = (high - low) / target
@@ -341,7 +375,11 @@ def _value_range(chart: Chart) -> tuple[float, float]:
 
 
 def render_svg(chart: Chart, chart_id: str) -> str:
-    """``chart`` as an accessible inline ``<svg>`` (no XML namespace: it lives in an HTML page)."""
+    """``chart`` as an accessible inline ``<svg>`` (no XML namespace: it lives in an HTML page).
+
+    A value that cannot be drawn (see :func:`drawable`) is left out, as one never recorded is.
+    """
+    chart = _drawable_only(chart)
     styles = _series_styles(chart)
     fills = _Fills(chart_id)
     integers = all(float(v).is_integer() for s in chart.series for v in s.values if v is not None)
