@@ -785,7 +785,7 @@ def test_one_bad_row_among_many_writes_nothing_and_every_bad_row_is_listed(
         (BATCH + 100, "percent"),
     ]
     assert "'CN-99'" in result.problems[0].message
-    assert result.problems[1].message == "'2024-02-30' is not a date written YYYY-MM-DD"
+    assert result.problems[1].message == "2024-02-30 does not exist: February 2024 has 29 days"
     assert str(result.problems[3]) == f"row {BATCH + 100}, percent: 'forty' is not a whole number"
     assert counts(store) == dict.fromkeys(KINDS, 0)
     assert imports_count(store) == 0
