@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from engagekit.cli.app import App, UsageProblem, council_option, definition_option, parse_date, pass_app, today
-from engagekit.cli.output import write_output
+from engagekit.cli.output import is_stdout, write_output
 
 
 @click.command()
@@ -81,7 +81,7 @@ def report(
         by_extension: dict[str, str] = {}
         for name, renderer in renderers.items():  # built-ins first, so they keep their extensions
             by_extension.setdefault(renderer.extension, name)
-        suffix = output.suffix.lstrip(".").lower() if output else ""
+        suffix = output.suffix.lstrip(".").lower() if output and not is_stdout(output) else ""
         format_name = by_extension.get(suffix, "text")
     if format_name not in renderers:
         raise UsageProblem(f"no format {format_name!r}; available: {', '.join(sorted(renderers))}")
@@ -95,9 +95,10 @@ def report(
     app.warn_plugin_problems()
     content = renderers[format_name].render(result)
     if colour is None:
-        colour = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        colour = is_stdout(output) and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     if colour and format_name == "text" and isinstance(content, str):
         from engagekit.report.text import colour_statuses
 
         content = colour_statuses(content)
-    write_output(content, output, colour=colour)
+    binary = renderers[format_name].extension if isinstance(content, bytes) else None
+    write_output(content, output, colour=colour, binary=binary)

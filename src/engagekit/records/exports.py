@@ -97,9 +97,29 @@ def _data_row(record: Record) -> dict[str, Any]:
 # -- CSV ------------------------------------------------------------------------------------
 
 
+def csv_writer(out: TextIO) -> Any:
+    """A ``csv.writer`` whose rows end with a line feed and which quotes any cell holding a CR or LF.
+
+    Python's writer quotes a cell only for the characters of its own line terminator, so with
+    ``"\n"`` a cell holding a lone carriage return would be written bare and split the row when
+    read. Rows are made with ``"\r\n"`` (so both are quoted) and written ending ``"\n"``.
+    """
+    return csv.writer(_LineFeedRows(out), lineterminator="\r\n")
+
+
+class _LineFeedRows:
+    """Takes the rows of a ``csv.writer`` (one ``write`` per row) and ends each with ``"\n"``."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def write(self, row: str) -> int:
+        return self._out.write(row[:-2] + "\n" if row.endswith("\r\n") else row)
+
+
 def stream_csv(records: Iterable[Record], columns: list[str], out: TextIO) -> None:
     """Write a CSV header and a row per record to ``out`` (opened with ``newline=""``)."""
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out)
     writer.writerow(columns)
     for record in records:
         row = record_to_row(record)
@@ -152,19 +172,100 @@ def sheet_columns(kind: RecordKind, *, with_kind: bool = False) -> list[str]:
 def stream_xlsx(records_of: RecordsOfKind, out: BinaryIO | IO[bytes], *, sheet_rows: int = XLSX_ROWS) -> None:
     """One sheet per kind of record, named after the kind, each with its own columns, in the
     order registrations first, so the file imports back in order. Written in constant memory."""
-    import xlsxwriter  # type: ignore[import-untyped]  # ships no type information
+    import shutil
+    import tempfile
 
+    import xlsxwriter  # type: ignore[import-untyped]  # ships no type information
+    from xlsxwriter.exceptions import FileCreateError  # type: ignore[import-untyped]
+
+    scratch = tempfile.mkdtemp(prefix="engagekit-xlsx-")  # XlsxWriter's row files, removed whatever happens
     options = {
         "constant_memory": True,
         "strings_to_formulas": False,
         "strings_to_numbers": False,
         "strings_to_urls": False,
         "nan_inf_to_errors": False,
+        "tmpdir": scratch,
     }
-    workbook = xlsxwriter.Workbook(out, options)
-    for kind in in_dependency_order():
-        _write_kind(workbook, kind, records_of(kind), sheet_rows)
-    workbook.close()
+    workbook = xlsxwriter.Workbook(_FailOnce(out), options)
+    try:
+        for kind in in_dependency_order():
+            _write_kind(workbook, kind, records_of(kind), sheet_rows)
+        workbook.close()
+    except FileCreateError as error:  # XlsxWriter's wrapping of the OSError that writing raised
+        cause = error.args[0] if error.args else None
+        if isinstance(cause, OSError):
+            raise cause from None
+        raise OSError(str(error)) from None
+    finally:
+        _close_row_files(workbook)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _close_row_files(workbook: Any) -> None:
+    """Close the temporary row files of sheets an interrupted export never finished."""
+    for sheet in workbook.worksheets():
+        handle = getattr(sheet, "row_data_fh", None)
+        if handle is not None and not handle.closed:
+            handle.close()
+
+
+class _FailOnce:
+    """A binary stream that, once an operation on it has failed, lets every later one pass.
+
+    XlsxWriter leaves its zip file open when a write fails (a full disk); the zip file then
+    tries to finish itself when it is collected, long after the error was reported, and would
+    fail again (or meet the stream closed). After a failure, writes are counted, not made, so
+    the zip file's sums of positions still add up. Until then everything goes to the stream.
+    """
+
+    def __init__(self, stream: BinaryIO | IO[bytes]) -> None:
+        self._stream = stream
+        self._failed = False
+        self._position = 0
+
+    def write(self, data: bytes) -> int:
+        if self._failed:
+            self._position += len(data)
+            return len(data)
+        try:
+            written = self._stream.write(data)
+        except (OSError, ValueError):
+            self._failed = True
+            raise
+        self._position += written or 0
+        return written
+
+    def flush(self) -> None:
+        if self._failed:
+            return
+        try:
+            self._stream.flush()
+        except (OSError, ValueError):
+            self._failed = True
+            raise
+
+    def tell(self) -> int:
+        if self._failed:
+            return self._position
+        self._position = self._stream.tell()  # a pipe cannot: the zip file learns so, no failure
+        return self._position
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if self._failed:
+            self._position = offset if whence == 0 else self._position + offset
+            return self._position
+        try:
+            self._position = self._stream.seek(offset, whence)  # seeking flushes: it may fail too
+        except io.UnsupportedOperation:
+            raise
+        except (OSError, ValueError):
+            self._failed = True
+            raise
+        return self._position
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def _write_kind(workbook: Any, kind: RecordKind, records: Iterable[Record], sheet_rows: int) -> None:

@@ -16,7 +16,6 @@ their latest updates from the tables of its ``action-plan`` section, the finding
 from __future__ import annotations
 
 import calendar
-import csv
 import datetime as dt
 import io
 import re
@@ -234,8 +233,10 @@ def xlsx_text(value: str) -> str:
 
 
 def _csv(columns: Sequence[str], rows: Iterator[Sequence[Cell]]) -> str:
+    from engagekit.records.exports import csv_writer
+
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_writer(buffer)  # quotes a cell holding a lone CR, which csv.writer would not
     writer.writerow(columns)
     writer.writerows([_text(value) for value in row] for row in rows)
     return buffer.getvalue()
