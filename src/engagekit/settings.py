@@ -5,6 +5,10 @@ Nothing needs setting: by default records go to a SQLite file in the user's data
 another file or a PostgreSQL server (``postgresql+psycopg://user@host/db``). The config file is
 ``ENGAGEKIT_CONFIG`` if set, else ``config.toml`` in the user's config directory; environment
 variables win over it. Only commands that use records import this module (pydantic is heavy).
+
+Read them with :func:`load_settings`: a config file that is not TOML, or a setting that is not
+what it should be, is a :class:`SettingsProblem` whose one-line message names the file and
+line, or the variable, and says what is wrong.
 """
 
 from __future__ import annotations
@@ -13,10 +17,16 @@ import os
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field
+from pydantic import Field, ValidationError
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 APP = "engagekit"
+PREFIX = "ENGAGEKIT_"
+
+
+class SettingsProblem(ValueError):
+    """A setting that cannot be used: the message names where it came from and what is wrong."""
 
 
 def config_file() -> Path:
@@ -28,7 +38,7 @@ def config_file() -> Path:
 class Settings(BaseSettings):
     """engagekit's settings; see the module docstring for where each comes from."""
 
-    model_config = SettingsConfigDict(env_prefix="ENGAGEKIT_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=PREFIX, extra="ignore")
 
     database_url: str | None = Field(default=None, description="SQLAlchemy URL of the records store.")
     data_dir: Path = Field(
@@ -63,3 +73,49 @@ class Settings(BaseSettings):
             if os.environ.get(variable):
                 return os.environ[variable]
         return "unknown"
+
+
+def load_settings() -> Settings:
+    """The settings, or a :class:`SettingsProblem` saying in one line which one is wrong and where."""
+    import tomllib
+
+    try:
+        return Settings()
+    except tomllib.TOMLDecodeError as error:
+        raise SettingsProblem(f"{config_file()}: not valid TOML: {error}; correct the file") from None
+    except UnicodeDecodeError:
+        raise SettingsProblem(f"{config_file()}: not UTF-8 text, so not a TOML config file; save it as UTF-8") from None
+    except OSError as error:
+        raise SettingsProblem(f"{config_file()}: cannot be read ({error.strerror or error})") from None
+    except ValidationError as error:
+        raise SettingsProblem(_invalid(error)) from None
+
+
+def _invalid(error: ValidationError) -> str:
+    """The first bad setting (and how many more), naming its variable or the config file's key."""
+    problems = error.errors()
+    first = problems[0]
+    field = str(first["loc"][0]) if first["loc"] else "?"
+    variable = PREFIX + field.upper()
+    given = repr(first.get("input"))
+    given = given if len(given) <= 60 else given[:57] + "..."
+    what = _what(first)
+    if any(name.upper() == variable for name in os.environ):
+        where = f"{variable}={given}"
+    else:
+        where = f"{config_file()}: {field} = {given}"
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return f"{where}: {what}{more}"
+
+
+def _what(problem: ErrorDetails) -> str:
+    """What pydantic found wrong, said for a person."""
+    kind = problem.get("type", "")
+    limits = problem.get("ctx") or {}
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return "is not a whole number"
+    if kind == "greater_than_equal":
+        return f"must be at least {limits.get('ge')}"
+    if kind in ("string_type", "path_type"):
+        return "must be text"
+    return str(problem.get("msg", "is not valid")).lower()

@@ -2,7 +2,12 @@
 
 Each command lives in its own module and is imported only when it runs, so
 ``engagekit --help`` starts fast. Errors in what a user typed or pointed at exit with
-status 2 and a message naming the problem; they never print a traceback.
+status 2 and a message naming the problem; they never print a traceback. A records store
+that cannot be used exits with the status of its kind of failure (``docs/store-problems.md``).
+
+Before any command parses its options, :class:`LazyGroup` refuses, for every command alike,
+a single-valued option given twice (``--council a --council b``) and text arguments holding
+bytes that are not UTF-8.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from typing import Any
 
 import click
 
-from engagekit.cli.app import App, UsageProblem
+from engagekit.cli.app import App, StoreProblem, UsageProblem
 
 COMMANDS = {
     "councils": "engagekit.cli.councils:councils",
@@ -53,13 +58,30 @@ class LazyGroup(click.Group):
         return sorted({*self.lazy, *super().list_commands(ctx)})
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the command; a plugin problem in strict mode becomes a one-line error (exit 2)."""
+        """Run the command; a plugin problem in strict mode becomes a one-line error (exit 2), and
+        a store that cannot be used one line with its own exit status."""
         from engagekit.plugins import PluginError
 
         try:
             return super().invoke(ctx)
         except PluginError as error:
             raise UsageProblem(str(error)) from None
+        except Exception as error:
+            # The store's errors are known without loading them: if their module was never
+            # imported, no command used a store, and this error is not one of them.
+            errors = sys.modules.get("engagekit.records.errors")
+            if errors is not None and isinstance(error, errors.StoreError):
+                raise StoreProblem(str(error), error.exit_code) from None
+            raise
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """Find the command, then check its arguments as every command's are checked."""
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None and not ctx.resilient_parsing:
+            check_arguments(ctx, command, rest)
+        return name, command, rest
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.lazy:
@@ -72,6 +94,54 @@ class LazyGroup(click.Group):
             self._add_plugin_commands(ctx)
             found = super().get_command(ctx, name)
         return found
+
+
+def check_arguments(parent: click.Context, command: click.Command, args: list[str]) -> None:
+    """Refuse what click would take silently, for ``command`` and any subcommand it names.
+
+    A single-valued option given twice is an error rather than "the last wins"; an argument
+    holding bytes that are not UTF-8 (Python keeps them as lone surrogates) is named, unless
+    it is a path, whose name may be any bytes. Anything else click's own parsing reports.
+    """
+    context = click.Context(command, info_name=command.name, parent=parent, resilient_parsing=True)
+    try:
+        values, rest, order = command.make_parser(context).parse_args(args=list(args))
+    except click.ClickException:
+        return
+    seen: set[str | None] = set()
+    for param in order:
+        if isinstance(param, click.Option) and not (param.multiple or param.count or param.is_eager):
+            if param.name in seen:
+                raise UsageProblem(f"{_option_name(param)} given twice; give it once")
+            seen.add(param.name)
+    for param in command.get_params(context):
+        if isinstance(param.type, (click.Path, click.File)):
+            continue
+        if _not_utf8(values.get(param.name)):
+            label = _option_name(param) if isinstance(param, click.Option) else param.human_readable_name
+            raise UsageProblem(f"{label} holds bytes that are not UTF-8")
+    if isinstance(command, click.Group) and rest:
+        found = command.get_command(context, rest[0])
+        if found is not None:
+            check_arguments(context, found, rest[1:])
+
+
+def _option_name(param: click.Parameter) -> str:
+    """An option's long name (``--council`` rather than ``-c``)."""
+    return max(param.opts, key=len) if param.opts else param.human_readable_name
+
+
+def _not_utf8(value: object) -> bool:
+    """Whether ``value`` (text, or a list of texts) holds a lone surrogate, i.e. bytes that were not UTF-8."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, (list, tuple)):
+        return any(_not_utf8(each) for each in value)
+    return False
 
 
 @click.group(
@@ -98,5 +168,13 @@ def cli(ctx: click.Context) -> None:
 
 
 def main() -> None:
-    """The console script entry point."""
+    """The console script entry point.
+
+    Standard output and error show any character they cannot encode (a file name's bytes
+    that are not UTF-8) as an escape instead of failing.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     sys.exit(cli.main(prog_name="engagekit", standalone_mode=True))

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from engagekit.model import Council
     from engagekit.plugins import PluginHost
     from engagekit.records.store import RecordStore
+    from engagekit.settings import Settings
 
 
 class UsageProblem(click.ClickException):
@@ -21,7 +22,29 @@ class UsageProblem(click.ClickException):
     exit_code = 2
 
     def show(self, file: object = None) -> None:
-        click.echo(f"engagekit: {self.format_message()}", err=True)
+        click.echo(f"engagekit: {shown(self.format_message())}", err=True)
+
+
+class StoreProblem(UsageProblem):
+    """The records store cannot be used: one line, and the exit status of its kind of failure.
+
+    Made from an :class:`engagekit.records.errors.StoreError`, whose class gives the status
+    (see ``docs/store-problems.md``).
+    """
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        setattr(self, "exit_code", exit_code)  # noqa: B010 (click reads it from the instance)
+
+
+def shown(text: str) -> str:
+    """``text`` safe to print on any terminal or pipe: bytes that were not UTF-8 (which Python
+    keeps as lone surrogates, as in a file name) are shown as ``\\xNN`` escapes."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text
 
 
 class App:
@@ -29,6 +52,7 @@ class App:
 
     def __init__(self) -> None:
         self._host: PluginHost | None = None
+        self._settings: Settings | None = None
 
     @property
     def host(self) -> PluginHost:
@@ -65,28 +89,44 @@ class App:
 
         The default SQLite file is created (and migrated) on first use by a command that
         records; a report only reads a store that already exists.
+
+        A command that records (``must_exist`` false) is refused an in-memory SQLite store,
+        whose records would be lost when the command ends (``StoreNotKept``). A store that
+        cannot be used raises :class:`engagekit.records.errors.StoreError`, which the command
+        line shows as one line with the exit status of its kind.
         """
         if must_exist and not store_may_exist():
             return None  # nothing configured and no default file: skip loading the database layer
-        from engagekit.records.store import StoreError, open_store
-        from engagekit.settings import Settings
+        from engagekit.records.errors import StoreNotKept
+        from engagekit.records.store import in_memory, open_store, redact
 
-        settings = Settings()
+        settings = self.settings()
         url = settings.store_url()
         if must_exist and not settings.database_url and not (settings.data_dir / "engagekit.db").exists():
             return None
-        try:
-            return open_store(url, busy_timeout_ms=settings.busy_timeout_ms)
-        except StoreError as error:
-            raise UsageProblem(str(error)) from None
+        if not must_exist and in_memory(url):
+            raise StoreNotKept(
+                f"{redact(url)} is a store in memory, lost when the command ends, so nothing would be kept; "
+                "set ENGAGEKIT_DATABASE_URL to a file (sqlite:///records.db) or a PostgreSQL server"
+            )
+        return open_store(url, busy_timeout_ms=settings.busy_timeout_ms)
+
+    def settings(self) -> Settings:
+        """The settings (read once per run); a bad one is a one-line problem naming it and where it is."""
+        if self._settings is None:
+            from engagekit.settings import SettingsProblem, load_settings
+
+            try:
+                self._settings = load_settings()
+            except SettingsProblem as problem:
+                raise UsageProblem(str(problem)) from None
+        return self._settings
 
     def who(self, given: str | None) -> str:
         """Who is recording: ``--by``, else the setting, else the login name."""
         if given:
             return given
-        from engagekit.settings import Settings
-
-        return Settings().who()
+        return self.settings().who()
 
     def council(self, council_id: str | None, definition: Path | None) -> Council:
         """The council named on the command line, by id or by definition file."""
@@ -134,24 +174,38 @@ def store_may_exist() -> bool:
 
 
 def today() -> dt.date:
-    """The default --as-of date: today, or ENGAGEKIT_TODAY (YYYY-MM-DD) for reproducible runs."""
+    """The default --as-of date: today, or ENGAGEKIT_TODAY (YYYY-MM-DD) for reproducible runs.
+
+    ENGAGEKIT_TODAY is read as strictly as a date in a file (:func:`engagekit.records.cells.date`).
+    """
     fixed = os.environ.get("ENGAGEKIT_TODAY")
     if fixed:
+        from engagekit.records.cells import date
+
         try:
-            return dt.date.fromisoformat(fixed)
-        except ValueError:
-            raise UsageProblem(f"ENGAGEKIT_TODAY={fixed!r} is not a date written YYYY-MM-DD") from None
+            return date(fixed)
+        except ValueError as error:
+            if "is not a date written" in str(error):
+                raise UsageProblem(f"ENGAGEKIT_TODAY={fixed!r} is not a date written YYYY-MM-DD") from None
+            raise UsageProblem(f"ENGAGEKIT_TODAY: {error}") from None
     return dt.date.today()
 
 
 def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
-    """A click callback for date options written YYYY-MM-DD."""
+    """A click callback for date options: strictly YYYY-MM-DD, a day that exists, 1900 to 2199.
+
+    Read by :func:`engagekit.records.cells.date`, as a date in an import file is, so a report
+    can never be asked for a day it cannot draw (``--as-of 0001-01-01``).
+    """
     if value is None:
         return None
+    from engagekit.records.cells import date
+
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD (for example 2026-03-31)") from None
+        return date(value)
+    except ValueError as error:
+        name = param.opts[0] if param.opts else param.human_readable_name
+        raise UsageProblem(f"{name}: {error}") from None
 
 
 pass_app = click.make_pass_decorator(App, ensure=True)

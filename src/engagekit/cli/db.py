@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from engagekit.cli.app import App, UsageProblem, pass_app
+from engagekit.cli.app import App, pass_app
 
 
 @click.group()
@@ -23,16 +23,13 @@ def db() -> None:
 @pass_app
 def status(app: App) -> None:
     """Say where the records are, the schema version, and how many there are."""
-    from engagekit.records.store import StoreError, open_store
-    from engagekit.settings import Settings
+    # It only reads: a read-only store, or one on a full disk, is described all the same; a
+    # store written by a newer engagekit is refused as such (exit status 15).
+    from engagekit.records.store import open_store
 
-    settings = Settings()
-    try:
-        store = open_store(settings.store_url(), upgrade=False, busy_timeout_ms=settings.busy_timeout_ms)
-        with store:
-            found = store.status()
-    except StoreError as error:
-        raise UsageProblem(str(error)) from None
+    settings = app.settings()
+    with open_store(settings.store_url(), upgrade=False, busy_timeout_ms=settings.busy_timeout_ms) as store:
+        found = store.status()
     click.echo(f"Store:   {found.url}")
     if found.revision is None:
         click.echo(f"Schema:  none yet (it is created on first use, or by 'engagekit db upgrade'; latest {found.head})")
@@ -47,6 +44,7 @@ def status(app: App) -> None:
 @pass_app
 def upgrade(app: App) -> None:
     """Bring the schema up to date, keeping every record."""
+    # A store written by a newer engagekit is left as it is (exit status 15).
     store = app.store()
     assert store is not None
     with store:

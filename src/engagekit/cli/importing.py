@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from engagekit.cli.app import App, UsageProblem, council_option, definition_option, parse_date, pass_app, today
+from engagekit.cli.app import (
+    App,
+    UsageProblem,
+    council_option,
+    definition_option,
+    parse_date,
+    pass_app,
+    shown,
+    today,
+)
 
 if TYPE_CHECKING:
     from engagekit.records.fast import CsvTable
@@ -102,7 +111,7 @@ def import_(
                     result = store.import_rows(
                         council,
                         rows,
-                        source_name=str(file),
+                        source_name=shown(str(file)),
                         sha256=sha256,
                         recorded_by=app.who(by),
                         default_kind=default_kind,
@@ -113,7 +122,7 @@ def import_(
                 result = store.import_rows(
                     council,
                     rows,
-                    source_name=str(file),
+                    source_name=shown(str(file)),
                     sha256=sha256,
                     recorded_by=app.who(by),
                     default_kind=default_kind,
@@ -121,19 +130,20 @@ def import_(
                 )
     except FileProblem as problem:
         raise UsageProblem(str(problem)) from None
+    name = shown(str(file))  # a file name may hold any bytes; what is printed must not fail on them
     if result.already_imported:
-        click.echo(f"{file}: already imported for {council.name}; nothing added.")
+        click.echo(f"{name}: already imported for {council.name}; nothing added.")
         return
     if result.problems:
         for bad in result.problems:
-            click.echo(f"{file}: {bad}", err=True)
+            click.echo(f"{name}: {shown(str(bad))}", err=True)
         if result.more_problems:
-            click.echo(f"{file}: ... and {result.more_problems:,} more problems", err=True)
+            click.echo(f"{name}: ... and {result.more_problems:,} more problems", err=True)
         total = len(result.problems) + result.more_problems
         problems = "problem" if total == 1 else "problems"
-        click.echo(f"{file}: nothing imported: {total:,} {problems} in {result.rows:,} rows.", err=True)
+        click.echo(f"{name}: nothing imported: {total:,} {problems} in {result.rows:,} rows.", err=True)
         sys.exit(1)
     if dry_run:
-        click.echo(f"{file}: {result.rows:,} rows checked; would add {result.rows:,} records for {council.name}.")
+        click.echo(f"{name}: {result.rows:,} rows checked; would add {result.rows:,} records for {council.name}.")
     else:
-        click.echo(f"{file}: {result.rows:,} rows checked; added {result.added:,} records for {council.name}.")
+        click.echo(f"{name}: {result.rows:,} rows checked; added {result.added:,} records for {council.name}.")

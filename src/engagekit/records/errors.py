@@ -7,9 +7,10 @@ the message as one line and exits with the class's ``exit_code``:
 ====  =================================================================================
 code  what happened
 ====  =================================================================================
-2     a record or file would break the store's rules (``StoreIntegrityError``)
+2     a record or file would break the store's rules (``StoreIntegrityError``), or the
+      store's URL is not one engagekit can use (``StoreUrlInvalid``)
 10    the store cannot be reached or opened: a server not answering, a folder that
-      cannot exist, a bad URL (``StoreUnavailable``)
+      cannot exist (``StoreUnavailable``)
 11    the file is not an engagekit store: corrupt, not a database, a folder
       (``StoreCorrupt``)
 12    the store is read-only, and the command would write (``StoreReadOnly``)
@@ -32,9 +33,16 @@ class StoreError(RuntimeError):
 
 
 class StoreUnavailable(StoreError):
-    """The store cannot be reached or opened (a server not answering, a bad URL, a missing folder)."""
+    """The store cannot be reached or opened (a server not answering, a folder that cannot exist)."""
 
     exit_code = 10
+
+
+class StoreUrlInvalid(StoreError):
+    """The store's URL is not a database URL, or names a database engagekit cannot use: a setting
+    to correct, like any other bad setting."""
+
+    exit_code = 2
 
 
 class StoreCorrupt(StoreError):

@@ -44,8 +44,8 @@ class StoreEvidence:
         return conditions
 
     def _rows(self, query: Any) -> list[Any]:
-        with self.store.engine.connect() as connection:
-            return list(connection.execute(query).mappings())
+        """The query's rows, read without a lock and inside the store's error boundary."""
+        return self.store.read(query)
 
     def reviews(self, obligation_id: str, until: dt.date) -> list[EvidenceItem]:
         table = schema.reviews

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-HEAD = "0003"
+REVISIONS = ("0001", "0002", "0003")
+"""Every schema revision this engagekit knows, oldest first (``tests/test_store.py`` checks
+them against the migrations): a store at any other revision was written by a newer engagekit,
+which is known from one query, without loading Alembic."""
+
+HEAD = REVISIONS[-1]
 """The newest migration; opening a store at this version needs no migration machinery."""
 
 metadata = sa.MetaData()

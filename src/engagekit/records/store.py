@@ -1,16 +1,26 @@
 """The records store: SQLite by default, PostgreSQL by URL, with migrations applied on first use.
 
 Writes are all or nothing. An import runs in one transaction: a bad row, a killed process or
-a crash leaves the store as it was. SQLite runs in WAL mode with a busy timeout and takes its
-write lock at the start of each transaction (``BEGIN IMMEDIATE``), so two processes writing
-at once both succeed, one after the other, instead of failing with "database is locked".
+a crash leaves the store as it was. SQLite runs in WAL mode with a busy timeout. A transaction
+that writes takes SQLite's write lock at its start (``BEGIN IMMEDIATE``), so two processes
+writing at once both succeed, one after the other, instead of failing with "database is
+locked"; a transaction that only reads takes no lock at all (a plain ``BEGIN``), so a report
+runs at once while an import is writing.
+
+Every use of the database (connecting, migrating, each query) runs inside one boundary,
+:meth:`RecordStore._transaction`, which turns the database's errors into the classes of
+:mod:`engagekit.records.errors`: one line naming the store, what is wrong and what to do.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import os
+import sqlite3
+import urllib.parse
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +31,18 @@ from sqlalchemy.engine import Connection, Engine
 from engagekit.model.council import Council
 from engagekit.records import schema
 from engagekit.records.checks import Vocabulary
+from engagekit.records.errors import (
+    StoreBusy,
+    StoreCorrupt,
+    StoreError,
+    StoreFull,
+    StoreIntegrityError,
+    StoreNotKept,
+    StoreReadOnly,
+    StoreTooNew,
+    StoreUnavailable,
+    StoreUrlInvalid,
+)
 from engagekit.records.fast import CsvTable, RowCompiler
 from engagekit.records.kinds import (
     RECORD_CLASSES,
@@ -36,15 +58,29 @@ from engagekit.records.kinds import (
 )
 from engagekit.records.rows import RowProblem, SourceRow, parse_row
 
+__all__ = [
+    "BATCH",
+    "ImportProblem",
+    "ImportResult",
+    "RecordStore",
+    "StoreError",
+    "StoreStatus",
+    "in_memory",
+    "open_store",
+    "redact",
+]
+
 RECORDED_IDS = (InstanceRecord, LocalAction)
 """Records that add ids later records may name: a registered instance, a local action."""
 
 BATCH = 5_000
 """Rows inserted per statement during an import (memory stays flat however large the file)."""
 
+CONNECT_TIMEOUT_S = 5
+"""How long to wait for a PostgreSQL server to answer before saying it does not (unless the URL says)."""
 
-class StoreError(RuntimeError):
-    """The store cannot be opened or used (a bad URL, a server that does not answer, ...)."""
+DUPLICATE_IMPORT = "uq_imports_council_file"
+"""The unique constraint that recognises a file imported before: its content hash, per council."""
 
 
 @attrs.frozen
@@ -57,8 +93,11 @@ class ImportProblem:
     sheet: str | None = None
 
     def __str__(self) -> str:
-        where = f"sheet {self.sheet!r}, row {self.row}" if self.sheet else f"row {self.row}"
-        return f"{where}, {self.column}: {self.message}"
+        return f"{_where(self.row, self.sheet)}, {self.column}: {self.message}"
+
+
+def _where(row: int, sheet: str | None) -> str:
+    return f"sheet {sheet!r}, row {row}" if sheet else f"row {row}"
 
 
 @attrs.frozen
@@ -92,23 +131,7 @@ class StoreStatus:
 
 
 class _Rollback(Exception):
-    """Raised inside a transaction to undo it (a dry run, or bad rows)."""
-
-
-def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
-    @sa.event.listens_for(engine, "connect")
-    def _connect(dbapi_connection: Any, _: Any) -> None:
-        dbapi_connection.isolation_level = None  # engagekit issues BEGIN itself, below
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA synchronous = NORMAL")
-        cursor.close()
-
-    @sa.event.listens_for(engine, "begin")
-    def _begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    """Raised inside a transaction to undo it (a dry run, bad rows, or a file imported before)."""
 
 
 def redact(url: str) -> str:
@@ -119,18 +142,92 @@ def redact(url: str) -> str:
         return url
 
 
+def in_memory(url: str) -> bool:
+    """Whether ``url`` is a SQLite store held in memory, which ends with the process that made it."""
+    try:
+        parsed = sa.engine.make_url(url)
+    except sa.exc.ArgumentError:
+        return False
+    if parsed.get_backend_name() != "sqlite":
+        return False
+    database = parsed.database or ""
+    return database in ("", ":memory:") or database.startswith("file::memory:") or parsed.query.get("mode") == "memory"
+
+
 def open_store(url: str | None = None, *, upgrade: bool = True, busy_timeout_ms: int | None = None) -> RecordStore:
     """Open the store at ``url`` (default: from settings), applying migrations unless told not to."""
     if url is None or busy_timeout_ms is None:
-        from engagekit.settings import Settings
+        from engagekit.settings import load_settings
 
-        settings = Settings()
+        settings = load_settings()
         url = url or settings.store_url()
         busy_timeout_ms = settings.busy_timeout_ms if busy_timeout_ms is None else busy_timeout_ms
     store = RecordStore(url, busy_timeout_ms=busy_timeout_ms)
     if upgrade:
-        store.upgrade()
+        try:
+            store.upgrade()
+        except BaseException:
+            store.close()
+            raise
     return store
+
+
+# -- SQLite's connections -----------------------------------------------------------------
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int, path: Path | None) -> None:
+    """Each connection: a busy timeout, WAL (set only when it is not already), foreign keys on.
+
+    Setting WAL writes to the file, so a read-only file or a full disk refuses it; the
+    connection then goes on in the mode the file has, and a write says what is wrong.
+    """
+
+    @sa.event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, connection_record: Any) -> None:
+        dbapi_connection.isolation_level = None  # engagekit issues BEGIN itself, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        try:  # these open the file: a failure other than "not a database" is met again, and said, by the first query
+            cursor.execute("PRAGMA synchronous = NORMAL")
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                cursor.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.DatabaseError as error:
+            if _sqlite_name(error).startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")):
+                raise  # not a database at all: say so at once
+        finally:
+            cursor.close()
+        connection_record.info["identity"] = _identity(path)
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        writing = connection.get_execution_options().get("engagekit_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+def _configure_postgresql(engine: Engine, busy_timeout_ms: int) -> None:
+    """Each connection waits for another's lock no longer than the busy timeout, as SQLite does."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _: Any) -> None:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET lock_timeout = {max(1, int(busy_timeout_ms))}")
+        dbapi_connection.commit()
+
+
+def _identity(path: Path | None) -> tuple[int, int] | None:
+    """The device and inode of the store's file, or ``None`` when there is no such file."""
+    if path is None:
+        return None
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _sqlite_name(error: BaseException | None) -> str:
+    return str(getattr(error, "sqlite_errorname", "") or "")
 
 
 class RecordStore:
@@ -140,21 +237,53 @@ class RecordStore:
         try:
             parsed = sa.engine.make_url(url)
         except sa.exc.ArgumentError:
-            raise StoreError(f"{url!r} is not a database URL (for example sqlite:///records.db)") from None
-        if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
-            parsed = parsed.set(drivername="postgresql+psycopg")
-        try:
-            self.engine = sa.create_engine(parsed)
-        except (sa.exc.ArgumentError, ModuleNotFoundError) as error:
-            raise StoreError(f"cannot use {redact(url)}: {error}") from None
+            raise StoreUrlInvalid(f"{url!r} is not a database URL (for example sqlite:///records.db)") from None
         self.url = url
+        self.busy_timeout_ms = busy_timeout_ms
+        self.path: Path | None = None
+        """The SQLite file, when the store is one."""
+        self._frozen: Engine | None = None
+        """The SQLite file opened read-only and immutable, once it was found it cannot be shared."""
+        self._probed = False
+        backend = parsed.get_backend_name()
+        if backend == "sqlite" and not in_memory(url) and parsed.database and not parsed.database.startswith("file:"):
+            self.path = Path(parsed.database).expanduser()
+            self._make_folder(self.path.parent)
+        connect_args: dict[str, Any] = {}
+        options: dict[str, Any] = {}
+        if in_memory(url):
+            options["poolclass"] = sa.pool.SingletonThreadPool  # one database per thread, kept while the store is open
+        if backend == "postgresql":
+            if parsed.drivername == "postgresql":
+                parsed = parsed.set(drivername="postgresql+psycopg")
+            if "connect_timeout" not in parsed.query:
+                connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
+        try:
+            self.engine = sa.create_engine(parsed, connect_args=connect_args, **options)
+        except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ModuleNotFoundError) as error:
+            raise StoreUrlInvalid(f"cannot use {redact(url)}: {error}") from None
         if self.engine.dialect.name == "sqlite":
-            _configure_sqlite(self.engine, busy_timeout_ms)
+            _configure_sqlite(self.engine, busy_timeout_ms, self.path)
+        elif self.engine.dialect.name == "postgresql":
+            _configure_postgresql(self.engine, busy_timeout_ms)
+
+    def _make_folder(self, folder: Path) -> None:
+        """Make the SQLite file's folder, or say why there cannot be one."""
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
+            if isinstance(error, (FileExistsError, NotADirectoryError)):
+                reason = "a file stands where a folder is needed"
+            raise StoreUnavailable(
+                f"{redact(self.url)}: cannot make the store's folder {folder} ({reason}); "
+                "choose another place with ENGAGEKIT_DATABASE_URL or ENGAGEKIT_DATA_DIR"
+            ) from None
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._frozen is not None:
+            self._frozen.dispose()
 
     def __enter__(self) -> RecordStore:
         return self
@@ -162,35 +291,173 @@ class RecordStore:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def _connect(self) -> Any:
+    # -- the boundary ---------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _transaction(self, *, write: bool) -> Iterator[Connection]:
+        """One transaction, inside the error boundary: committed at the end, undone on any error.
+
+        A write takes the write lock at once and, on SQLite, is committed only if the file it
+        wrote to is still the store's file (not deleted or replaced meanwhile). A read takes
+        no lock; on SQLite, a file that cannot be shared (a read-only folder, a full disk) is
+        read as it stands.
+        """
+        with self._boundary(write=write):
+            connection = self._connect(write=write)
+            try:
+                with connection.begin():
+                    if write:
+                        self._check_kept(connection)
+                    yield connection
+                    if write:
+                        self._check_kept(connection)
+            finally:
+                connection.close()
+
+    def _connect(self, *, write: bool) -> Connection:
+        """A connection for a read or a write (the write flag chooses how SQLite begins)."""
+        if not write and self._frozen is not None:
+            return self._frozen.connect()
+        connection = self.engine.connect().execution_options(engagekit_write=write)
+        if write or self.path is None or self._probed:
+            return connection
         try:
-            return self.engine.begin()
-        except sa.exc.OperationalError as error:
-            raise StoreError(f"cannot open {redact(self.url)}: {error.orig}") from None
+            connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()  # opens the WAL index
+        except sa.exc.DBAPIError as error:
+            connection.close()
+            if not self._unshareable(error):
+                raise
+            self._frozen = self._frozen_engine()
+            return self._frozen.connect()
+        connection.rollback()  # the probe's own transaction; the caller begins the real one
+        self._probed = True
+        return connection
+
+    def _unshareable(self, error: sa.exc.DBAPIError) -> bool:
+        """Whether a SQLite file failed to open only because its WAL index cannot be made here."""
+        name = _sqlite_name(error.orig)
+        shm = name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_FULL", "SQLITE_IOERR_SHM"))
+        return shm and self.path is not None and self.path.is_file()
+
+    def _frozen_engine(self) -> Engine:
+        """The SQLite file opened read-only and immutable: no lock and no WAL index needed."""
+        assert self.path is not None
+        location = urllib.parse.quote(str(self.path.resolve()))
+        url = sa.engine.URL.create(
+            "sqlite", database=f"file:{location}", query={"mode": "ro", "immutable": "1", "uri": "true"}
+        )
+        return sa.create_engine(url)
+
+    def _check_kept(self, connection: Connection) -> None:
+        """Refuse to commit when the store's file is not the file this connection writes to."""
+        if self.path is None:
+            return
+        if _identity(self.path) != connection.info.get("identity"):
+            raise StoreNotKept(f"{redact(self.url)} was deleted or replaced during the import; nothing was imported")
+
+    @contextlib.contextmanager
+    def _boundary(self, *, write: bool) -> Iterator[None]:
+        """Turn the database's errors raised inside into :class:`StoreError` (one line each)."""
+        try:
+            yield
+        except StoreError:
+            raise
+        except (sa.exc.DBAPIError, sqlite3.Error) as error:
+            raise self.failure(error, write=write) from None
+        except sa.exc.SQLAlchemyError as error:
+            raise StoreUnavailable(f"{redact(self.url)}: {_first_line(error)}") from None
+
+    def failure(self, error: BaseException, *, write: bool = True) -> StoreError:
+        """The :class:`StoreError` that says what ``error`` (from the database) means for this store."""
+        original = error.orig if isinstance(error, sa.exc.DBAPIError) else error
+        detail = _first_line(original)
+        name = _sqlite_name(original)
+        store = redact(self.url)
+        if name or isinstance(original, sqlite3.Error):
+            return self._sqlite_failure(name, detail, write=write)
+        state = str(getattr(original, "sqlstate", "") or "")
+        return _postgresql_failure(store, state, detail, write=write, busy_timeout_ms=self.busy_timeout_ms)
+
+    def _sqlite_failure(self, name: str, detail: str, *, write: bool) -> StoreError:
+        store = redact(self.url)
+        path = self.path
+        if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")):
+            return StoreCorrupt(
+                f"{store} is not an engagekit records store: the file is corrupt or not a database ({detail}); "
+                "restore it from a backup, or point ENGAGEKIT_DATABASE_URL at the store"
+            )
+        if path is not None and path.is_dir():
+            return StoreCorrupt(
+                f"{store} is a folder, not a database file; point ENGAGEKIT_DATABASE_URL at a file (sqlite:///records.db)"
+            )
+        if name.startswith("SQLITE_READONLY") or (
+            write and name.startswith("SQLITE_CANTOPEN") and path is not None and not _writable(path)
+        ):
+            return StoreReadOnly(
+                f"{store} is read-only ({detail}); reports can still read it, but to record or import "
+                "make the file and its folder writable, or copy the store somewhere that is"
+            )
+        if name.startswith("SQLITE_FULL") or (name.startswith("SQLITE_IOERR") and _disk_full(path)):
+            return StoreFull(
+                f"{store}: the disk or the database is full ({detail}); free some space and try again "
+                "(nothing was written)"
+            )
+        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+            return StoreBusy(
+                f"{store} is busy: another process held its write lock for longer than the busy timeout "
+                f"({self.busy_timeout_ms:,} ms); try again when it has finished, or raise ENGAGEKIT_BUSY_TIMEOUT_MS"
+            )
+        if name.startswith("SQLITE_CONSTRAINT"):
+            return StoreIntegrityError(f"{store}: what was written breaks one of the store's rules ({detail})")
+        if name.startswith("SQLITE_CANTOPEN"):
+            return StoreUnavailable(
+                f"{store} cannot be opened ({detail}); check that the path is right and that you may read "
+                "the file and its folder"
+            )
+        if name.startswith("SQLITE_IOERR"):
+            return StoreUnavailable(f"{store}: the disk failed to read or write the file ({detail}); check the disk")
+        return StoreCorrupt(
+            f"{store} cannot be used as an engagekit records store ({detail}); "
+            "run 'engagekit db status' to see what it holds"
+        )
 
     # -- schema ---------------------------------------------------------------------------
 
     def upgrade(self) -> None:
-        """Bring the schema up to date, keeping every record (a no-op when it is current)."""
-        with self._connect() as connection:
-            if _quick_revision(connection) == schema.HEAD:
-                return
-            from engagekit.records.migrate import upgrade
+        """Bring the schema up to date, keeping every record (a no-op when it is current).
 
-            upgrade(connection)
+        Whether it is current is one query and needs no Alembic; a store written by a newer
+        engagekit is refused (:class:`StoreTooNew`) rather than touched.
+        """
+        with self._transaction(write=False) as connection:
+            revision = _revision(connection)
+        self._known(revision)
+        if revision == schema.HEAD:
+            return
+        with self._transaction(write=True) as connection:
+            revision = _revision(connection)  # another process may have migrated it meanwhile
+            self._known(revision)
+            if revision != schema.HEAD:
+                from engagekit.records.migrate import upgrade
+
+                upgrade(connection)
+
+    def _known(self, revision: str | None) -> None:
+        if revision is not None and revision not in schema.REVISIONS:
+            raise StoreTooNew(too_new(revision))
 
     def status(self) -> StoreStatus:
-        from engagekit.records.migrate import current_revision, head_revision
-
-        with self._connect() as connection:
-            revision = current_revision(connection)
+        """The store's revision and its records per kind (``StoreTooNew`` if from a newer engagekit)."""
+        with self._transaction(write=False) as connection:
+            revision = _revision(connection)
+            self._known(revision)
             counts: dict[str, int] = {}
             if revision is not None:
-                present = set(sa.inspect(connection).get_table_names())  # an old revision lacks later kinds
+                present = _tables(connection)  # an old revision lacks later kinds
                 for kind, table in schema.RECORD_TABLES.items():
                     if table.name in present:
                         counts[kind] = connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
-        return StoreStatus(redact(self.url), revision, head_revision(), counts)
+        return StoreStatus(redact(self.url), revision, schema.HEAD, counts)
 
     # -- writing --------------------------------------------------------------------------
 
@@ -198,7 +465,7 @@ class RecordStore:
         """Check and store records (all or none); return them with their ids and times."""
         stored: list[Record] = []
         now = _now()
-        with self._connect() as connection:
+        with self._transaction(write=True) as connection:
             vocabulary = self._vocabulary(connection, council)
             for record in records:
                 if record.council_id != council.id:
@@ -226,8 +493,12 @@ class RecordStore:
         return Vocabulary.of(council).with_recorded(recorded)
 
     def _exists(self, connection: Connection, record: Record, record_id: int) -> bool:
-        table = schema.RECORD_TABLES[record.kind.value]
-        query = sa.select(table.c.id).where(table.c.id == record_id, table.c.council_id == record.council_id)
+        return self._kind_exists(connection, record.kind.value, record.council_id, record_id)
+
+    @staticmethod
+    def _kind_exists(connection: Connection, kind: str, council_id: str, record_id: int) -> bool:
+        table = schema.RECORD_TABLES[kind]
+        query = sa.select(table.c.id).where(table.c.id == record_id, table.c.council_id == council_id)
         return connection.execute(query).first() is not None
 
     def import_rows(
@@ -250,222 +521,248 @@ class RecordStore:
 
         Rows are read once, in batches, so memory does not grow with the file. Every bad row
         is reported (up to ``max_problems``, then a count of the rest) and nothing is written.
+        A file imported before is recognised by its content hash alone; any other rule of the
+        store a row breaks is a :class:`StoreIntegrityError` naming the row, and nothing is
+        written. If the SQLite file is deleted or replaced meanwhile, nothing is kept
+        (:class:`StoreNotKept`).
         """
-        now = _now()
-        problems: list[ImportProblem] = []
-        more = 0
-        count = 0
-        added = 0
+        run = _Import(self, council, source_name, recorded_by, default_kind, max_problems, progress)
         try:
-            with self._connect() as connection:
+            with self._transaction(write=True) as connection:
                 if self._already_imported(connection, council.id, sha256):
-                    return ImportResult(rows=0, added=0, already_imported=True, dry_run=dry_run)
-                vocabulary = self._vocabulary(connection, council)
-                import_id = connection.execute(
-                    schema.imports.insert().returning(schema.imports.c.id),
-                    {
-                        "council_id": council.id,
-                        "source_name": source_name[-1000:],
-                        "sha256": sha256,
-                        "rows": 0,
-                        "recorded_by": recorded_by,
-                        "recorded_at": now,
-                    },
-                ).scalar_one()
-                if isinstance(rows, CsvTable):
-                    if rows.fast:
-                        count, added, more = self._import_table(
-                            connection,
-                            rows,
-                            council,
-                            vocabulary,
-                            import_id,
-                            now,
-                            recorded_by,
-                            default_kind,
-                            problems,
-                            max_problems,
-                            progress,
-                        )
-                        rows = []
-                    else:
+                    raise _Rollback
+                run.import_id = self._record_import(connection, run, sha256)
+                if run.import_id is None:
+                    raise _Rollback  # another process imported the same file while this one read it
+                run.vocabulary = self._vocabulary(connection, council)
+                if isinstance(rows, CsvTable) and rows.fast:
+                    self._import_table(connection, rows, run)
+                else:
+                    if isinstance(rows, CsvTable):
                         table_rows = rows
                         rows = (
                             SourceRow(n, dict(zip(table_rows.header, c, strict=False))) for n, c in table_rows.rows()
                         )
-                batches: dict[str, list[dict[str, Any]]] = {kind: [] for kind in schema.RECORD_TABLES}
-                file_ids: dict[tuple[str, int], int] = {}
-                pending_links: list[tuple[int, str | None, str, int]] = []  # (row, sheet, kind, supersedes)
-
-                def flush(kind: str) -> None:
-                    nonlocal added
-                    batch = batches[kind]
-                    if not batch or problems:
-                        batch.clear()
-                        return
-                    table = schema.RECORD_TABLES[kind]
-                    if any("_file_id" in values for values in batch):
-                        for values in batch:  # rows others may point at: insert one by one to learn ids
-                            file_id = values.pop("_file_id", None)
-                            new_id = connection.execute(table.insert().returning(table.c.id), values).scalar_one()
-                            if file_id is not None:
-                                file_ids[(kind, file_id)] = new_id
-                    else:
-                        connection.execute(table.insert(), batch)
-                    added += len(batch)
-                    batch.clear()
-
-                for position, item in enumerate(rows, start=2):
-                    row, number, sheet = (
-                        (item.values, item.number, item.sheet)
-                        if isinstance(item, SourceRow)
-                        else (item, position, None)
-                    )
-                    count += 1
-                    if progress and count % 1000 == 0:
-                        progress(1000)
-                    try:
-                        record, file_id = parse_row(
-                            row, council_id=council.id, recorded_by=recorded_by, default_kind=default_kind
-                        )
-                        found = vocabulary.problems(record)
-                        if found:
-                            raise RowProblem(found)
-                        if isinstance(record, RECORDED_IDS):  # later rows may name what this one registers
-                            vocabulary = vocabulary.with_recorded([record])
-                    except RowProblem as bad:
-                        for column, message in bad.problems:
-                            if len(problems) < max_problems:
-                                problems.append(ImportProblem(number, column, message, sheet))
-                            else:
-                                more += 1
-                        continue
-                    kind = record.kind.value
-                    values = _values(record, now, import_id)
-                    if record.supersedes is not None:
-                        target = file_ids.get((kind, record.supersedes))
-                        if target is None:
-                            flush(kind)  # the corrected record may be earlier in this same batch
-                            target = file_ids.get((kind, record.supersedes))
-                        if target is not None:
-                            values["supersedes"] = target
-                        else:
-                            pending_links.append((number, sheet, kind, record.supersedes))
-                    if file_id is not None:
-                        values["_file_id"] = file_id
-                    batches[kind].append(values)
-                    if len(batches[kind]) >= BATCH:
-                        flush(kind)
-                for kind in batches:
-                    flush(kind)
-                for number, sheet, kind, target in pending_links:
-                    table = schema.RECORD_TABLES[kind]
-                    query = sa.select(table.c.id).where(table.c.id == target, table.c.council_id == council.id)
-                    if connection.execute(query).first() is None:
-                        problems.append(
-                            ImportProblem(number, "supersedes", f"no {kind} record #{target} to correct", sheet)
-                        )
-                if progress and count % 1000:
-                    progress(count % 1000)
-                if problems or dry_run:
+                    self._import_general(connection, rows, run)
+                if progress and run.count % 1000:
+                    progress(run.count % 1000)
+                if run.problems or dry_run:
                     raise _Rollback
-                connection.execute(schema.imports.update().where(schema.imports.c.id == import_id).values(rows=count))
+                connection.execute(
+                    schema.imports.update().where(schema.imports.c.id == run.import_id).values(rows=run.count)
+                )
         except _Rollback:
-            pass  # undone on purpose: a dry run, or rows with problems (reported below)
-        except sa.exc.IntegrityError:
-            # Another process imported the same file while this one was reading it.
-            return ImportResult(rows=count, added=0, already_imported=True, dry_run=dry_run)
+            pass  # undone on purpose: a dry run, rows with problems, or a file imported before
+        if run.import_id is None:
+            return ImportResult(rows=0, added=0, already_imported=True, dry_run=dry_run)
         return ImportResult(
-            rows=count,
-            added=0 if problems else added,
+            rows=run.count,
+            added=0 if run.problems else run.added,
             dry_run=dry_run,
-            problems=problems,
-            more_problems=more,
+            problems=run.problems,
+            more_problems=run.more,
         )
 
-    def _import_table(
+    def _record_import(self, connection: Connection, run: _Import, sha256: str) -> int | None:
+        """The new import's id, or ``None`` if the same file was imported meanwhile (its hash, per council)."""
+        values = {
+            "council_id": run.council.id,
+            "source_name": run.source_name[-1000:],
+            "sha256": sha256,
+            "rows": 0,
+            "recorded_by": run.recorded_by,
+            "recorded_at": run.now,
+        }
+        try:
+            with connection.begin_nested():
+                new_id: int = connection.execute(
+                    schema.imports.insert().returning(schema.imports.c.id), values
+                ).scalar_one()
+        except sa.exc.IntegrityError as error:
+            if _constraint(error) == DUPLICATE_IMPORT:
+                return None
+            raise StoreIntegrityError(
+                f"{run.source_name}: the store refused to record the import ({_first_line(error.orig)}); "
+                "nothing was imported"
+            ) from None
+        return new_id
+
+    def _import_general(
+        self, connection: Connection, rows: Iterable[Mapping[str, Any] | SourceRow], run: _Import
+    ) -> None:
+        """The general path: each row parsed to a record and checked, then written in batches."""
+        batches: dict[str, list[tuple[int, str | None, dict[str, Any]]]] = {kind: [] for kind in schema.RECORD_TABLES}
+        file_ids: dict[tuple[str, int], int] = {}
+        seen: set[tuple[str, int]] = set()  # ids rows of this file carry (written or not)
+
+        def flush(kind: str) -> None:
+            batch = batches[kind]
+            if batch and not run.problems:
+                self._write_batch(connection, kind, batch, file_ids, run)
+            batch.clear()
+
+        for position, item in enumerate(rows, start=2):
+            row, number, sheet = (
+                (item.values, item.number, item.sheet) if isinstance(item, SourceRow) else (item, position, None)
+            )
+            run.tick()
+            try:
+                record, file_id = parse_row(
+                    row, council_id=run.council.id, recorded_by=run.recorded_by, default_kind=run.default_kind
+                )
+                found = run.vocabulary.problems(record)
+                if found:
+                    raise RowProblem(found)
+                if isinstance(record, RECORDED_IDS):  # later rows may name what this one registers
+                    run.vocabulary = run.vocabulary.with_recorded([record])
+            except RowProblem as bad:
+                run.report(number, sheet, bad.problems)
+                continue
+            kind = record.kind.value
+            values = _values(record, run.now, run.import_id)
+            if record.supersedes is not None:
+                target = file_ids.get((kind, record.supersedes))
+                if target is None and (kind, record.supersedes) in seen:
+                    flush(kind)  # the corrected record may be earlier in this same batch
+                    target = file_ids.get((kind, record.supersedes))
+                if target is not None:
+                    values["supersedes"] = target
+                elif (kind, record.supersedes) not in seen and not self._kind_exists(
+                    connection, kind, run.council.id, record.supersedes
+                ):
+                    run.report(number, sheet, [("supersedes", f"no {kind} record #{record.supersedes} to correct")])
+                    continue
+            if file_id is not None:
+                values["_file_id"] = file_id
+                seen.add((kind, file_id))
+            batches[kind].append((number, sheet, values))
+            if len(batches[kind]) >= BATCH:
+                flush(kind)
+        for kind in batches:
+            flush(kind)
+
+    def _write_batch(
         self,
         connection: Connection,
-        table: CsvTable,
-        council: Council,
-        vocabulary: Vocabulary,
-        import_id: int,
-        now: dt.datetime,
-        recorded_by: str,
-        default_kind: RecordKind | None,
-        problems: list[ImportProblem],
-        max_problems: int,
-        progress: Callable[[int], None] | None,
-    ) -> tuple[int, int, int]:
-        """The fast path for a CSV file: compiled rows, written in batches; returns (rows, added, more)."""
+        kind: str,
+        batch: list[tuple[int, str | None, dict[str, Any]]],
+        file_ids: dict[tuple[str, int], int],
+        run: _Import,
+    ) -> None:
+        """Insert one batch; a row the store refuses is named (:class:`StoreIntegrityError`)."""
+        table = schema.RECORD_TABLES[kind]
+        if any("_file_id" in values for _, _, values in batch):
+            for number, sheet, values in batch:  # rows others may point at: insert one by one to learn ids
+                file_id = values.pop("_file_id", None)
+                try:
+                    new_id = connection.execute(table.insert().returning(table.c.id), values).scalar_one()
+                except sa.exc.IntegrityError as error:
+                    raise run.refused(number, sheet, error) from None
+                if file_id is not None:
+                    file_ids[(kind, file_id)] = new_id
+        else:
+            self._insert_many(connection, table, [values for _, _, values in batch], [(n, s) for n, s, _ in batch], run)
+        run.added += len(batch)
+
+    def _insert_many(
+        self,
+        connection: Connection,
+        table: sa.Table,
+        values: list[dict[str, Any]],
+        places: Sequence[tuple[int, str | None]],
+        run: _Import,
+    ) -> None:
+        """Insert rows in one statement; if the store refuses one, find which and name it."""
+        try:
+            with connection.begin_nested():
+                connection.execute(table.insert(), values)
+        except sa.exc.IntegrityError as error:
+            for (number, sheet), one in zip(places, values, strict=True):
+                try:
+                    with connection.begin_nested():
+                        connection.execute(table.insert(), one)
+                except sa.exc.IntegrityError as found:
+                    raise run.refused(number, sheet, found) from None
+            raise run.refused(places[0][0], places[0][1], error) from None
+
+    def _import_table(self, connection: Connection, table: CsvTable, run: _Import) -> None:
+        """The fast path for a CSV file: compiled rows, written in batches."""
         sqlite = self.engine.dialect.name == "sqlite"
-        stamp: Any = utc(now).strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else utc(now)
+        stamp: Any = utc(run.now).strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else utc(run.now)
+        assert run.import_id is not None
         compiler = RowCompiler(
             table.header,
-            council_id=council.id,
-            recorded_by=recorded_by,
+            council_id=run.council.id,
+            recorded_by=run.recorded_by,
             recorded_at=stamp,
-            import_id=import_id,
-            vocabulary=vocabulary,
-            default_kind=default_kind,
+            import_id=run.import_id,
+            vocabulary=run.vocabulary,
+            default_kind=run.default_kind,
             sqlite=sqlite,
         )
         batches: dict[str, list[tuple[Any, ...]]] = {kind: [] for kind in schema.RECORD_TABLES}
-        cursor = connection.connection.cursor() if sqlite else None
+        numbers: dict[str, list[int]] = {kind: [] for kind in schema.RECORD_TABLES}
+        raw = connection.connection.dbapi_connection if sqlite else None
+        cursor = raw.cursor() if raw is not None else None
         statements = {
             kind: f"INSERT INTO {schema.RECORD_TABLES[kind].name} ({', '.join(columns)}) "
             f"VALUES ({', '.join('?' for _ in columns)})"
             for kind, (columns, _) in compiler.plans.items()
         }
-        count = added = more = 0
 
         def write(kind: str) -> None:
-            nonlocal added
             batch = batches[kind]
-            if batch and not problems:
-                if cursor is not None:
-                    cursor.executemany(statements[kind], batch)
+            if batch and not run.problems:
+                if cursor is not None and raw is not None:
+                    before = raw.total_changes
+                    try:
+                        cursor.executemany(statements[kind], batch)
+                    except sqlite3.IntegrityError as error:  # the rows before the refused one went in
+                        raise run.refused(numbers[kind][raw.total_changes - before], None, error) from None
                 else:
                     columns = compiler.plans[kind][0]
-                    connection.execute(
-                        schema.RECORD_TABLES[kind].insert(),
+                    self._insert_many(
+                        connection,
+                        schema.RECORD_TABLES[kind],
                         [dict(zip(columns, values, strict=True)) for values in batch],
+                        [(n, None) for n in numbers[kind]],
+                        run,
                     )
-                added += len(batch)
+                run.added += len(batch)
             batch.clear()
+            numbers[kind].clear()
 
-        for number, cells in table.rows():
-            count += 1
-            if progress and count % 1000 == 0:
-                progress(1000)
-            compiled = compiler.compile(cells)
-            if compiled is None:
-                record, found = compiler.fallback(cells)
-                if record is None:
-                    for column, message in found:
-                        if len(problems) < max_problems:
-                            problems.append(ImportProblem(number, column, message))
-                        else:
-                            more += 1
+        try:
+            for number, cells in table.rows():
+                run.tick()
+                compiled = compiler.compile(cells)
+                if compiled is None:
+                    record, found = compiler.fallback(cells)
+                    if record is None:
+                        run.report(number, None, found)
+                        continue
+                    if not run.problems:  # a row only the general parser reads: write it the general way
+                        try:
+                            connection.execute(
+                                schema.RECORD_TABLES[record.kind.value].insert(),
+                                _values(record, run.now, run.import_id),
+                            )
+                        except sa.exc.IntegrityError as error:
+                            raise run.refused(number, None, error) from None
+                        run.added += 1
+                    if isinstance(record, RECORDED_IDS):  # later rows may name what this one registers
+                        compiler.learn(record)
                     continue
-                if not problems:  # a row only the general parser reads: write it the general way
-                    connection.execute(
-                        schema.RECORD_TABLES[record.kind.value].insert(), _values(record, now, import_id)
-                    )
-                    added += 1
-                if isinstance(record, RECORDED_IDS):  # later rows may name what this one registers
-                    compiler.learn(record)
-                continue
-            kind, values = compiled
-            batch = batches[kind]
-            batch.append(values)
-            if len(batch) >= BATCH:
+                kind, values = compiled
+                batches[kind].append(values)
+                numbers[kind].append(number)
+                if len(batches[kind]) >= BATCH:
+                    write(kind)
+            for kind in batches:
                 write(kind)
-        for kind in batches:
-            write(kind)
-        if cursor is not None:
-            cursor.close()
-        return count, added, more
+        finally:
+            if cursor is not None:
+                cursor.close()
 
     def _already_imported(self, connection: Connection, council_id: str, sha256: str) -> bool:
         query = sa.select(schema.imports.c.id).where(
@@ -486,10 +783,12 @@ class RecordStore:
         """Records of a council in the order they were made (by kind, then id).
 
         Kinds come registrations first, so an export imports back in order: a forum is registered
-        before its meetings, a local action agreed before its updates.
+        before its meetings, a local action agreed before its updates. The records are read in
+        one transaction (one consistent view, however long the caller takes), and a failure of
+        the store while they are read is a :class:`StoreError` like any other.
         """
         kinds = [kind] if kind else in_dependency_order()
-        with self._connect() as connection:
+        with self._transaction(write=False) as connection:
             for each in kinds:
                 table = schema.RECORD_TABLES[each.value]
                 query = sa.select(table).where(table.c.council_id == council_id).order_by(table.c.id)
@@ -500,6 +799,11 @@ class RecordStore:
                 for row in connection.execute(query).mappings():
                     yield _record(each, row)
 
+    def read(self, query: Any) -> list[Any]:
+        """The rows of one query, read without taking any lock (inside the error boundary)."""
+        with self._transaction(write=False) as connection:
+            return list(connection.execute(query).mappings())
+
     def history(self, council_id: str, action_id: str) -> list[ActionUpdate]:
         """Every update of an action, corrections included, oldest first."""
         table = schema.action_updates
@@ -508,8 +812,7 @@ class RecordStore:
             .where(table.c.council_id == council_id, table.c.action_id == action_id)
             .order_by(table.c.date, table.c.id)
         )
-        with self._connect() as connection:
-            found = [_record(RecordKind.ACTION_UPDATE, row) for row in connection.execute(query).mappings()]
+        found = [_record(RecordKind.ACTION_UPDATE, row) for row in self.read(query)]
         return [record for record in found if isinstance(record, ActionUpdate)]
 
     def evidence(self, council: Council, known_at: dt.datetime | None = None) -> Any:
@@ -519,11 +822,170 @@ class RecordStore:
         return StoreEvidence(self, council.id, known_at)
 
 
-def _quick_revision(connection: Connection) -> str | None:
-    if not sa.inspect(connection).has_table("alembic_version"):
+class _Import:
+    """One import's running state: counts, problems found so far, and the ids it has learnt."""
+
+    def __init__(
+        self,
+        store: RecordStore,
+        council: Council,
+        source_name: str,
+        recorded_by: str,
+        default_kind: RecordKind | None,
+        max_problems: int,
+        progress: Callable[[int], None] | None,
+    ) -> None:
+        self.store = store
+        self.council = council
+        self.source_name = source_name
+        self.recorded_by = recorded_by
+        self.default_kind = default_kind
+        self.max_problems = max_problems
+        self.progress = progress
+        self.now = _now()
+        self.import_id: int | None = None
+        self.vocabulary = Vocabulary.of(council)
+        self.count = 0
+        self.added = 0
+        self.more = 0
+        self.problems: list[ImportProblem] = []
+
+    def tick(self) -> None:
+        """Count one more row read (and tell ``progress`` every thousand)."""
+        self.count += 1
+        if self.progress and self.count % 1000 == 0:
+            self.progress(1000)
+
+    def report(self, number: int, sheet: str | None, problems: Iterable[tuple[str, str]]) -> None:
+        """Keep a bad row's problems (up to ``max_problems``, then count the rest)."""
+        for column, message in problems:
+            if len(self.problems) < self.max_problems:
+                self.problems.append(ImportProblem(number, column, message, sheet))
+            else:
+                self.more += 1
+
+    def refused(self, number: int, sheet: str | None, error: BaseException) -> StoreIntegrityError:
+        """The error for a row the store itself refused, though every check passed."""
+        original = error.orig if isinstance(error, sa.exc.DBAPIError) else error
+        return StoreIntegrityError(
+            f"{self.source_name}: {_where(number, sheet)}: the store refused this row "
+            f"({_first_line(original)}); nothing was imported"
+        )
+
+
+# -- what the database's errors mean ------------------------------------------------------
+
+
+def too_new(revision: str) -> str:
+    """What a store written by a newer engagekit is told."""
+    return f"this store was written by a newer engagekit (revision {revision}); upgrade engagekit"
+
+
+def _postgresql_failure(store: str, state: str, detail: str, *, write: bool, busy_timeout_ms: int) -> StoreError:
+    """A PostgreSQL error (by its SQLSTATE; none when the server never answered) as a StoreError."""
+    if not state or state.startswith(("08", "28", "3D", "57P")):
+        return StoreUnavailable(
+            f"{store} is not answering or refused the connection ({detail}); check that the server is "
+            "running, and the URL's host, port, user and database"
+        )
+    if state in ("25006", "42501"):
+        return StoreReadOnly(
+            f"{store} refused to be written ({detail}); reports can still read it, but to record or import "
+            "use an account and a server that may write"
+        )
+    if state.startswith("53"):
+        return StoreFull(f"{store}: the server is out of space or resources ({detail}); free some and try again")
+    if state in ("55P03", "40P01", "40001", "57014"):
+        return StoreBusy(
+            f"{store} is busy: another session held a lock for longer than the busy timeout "
+            f"({busy_timeout_ms:,} ms); try again when it has finished, or raise ENGAGEKIT_BUSY_TIMEOUT_MS"
+        )
+    if state.startswith("23"):
+        return StoreIntegrityError(f"{store}: what was written breaks one of the store's rules ({detail})")
+    if state.startswith("XX"):
+        return StoreCorrupt(f"{store}: the server reports damaged data ({detail}); restore it from a backup")
+    return StoreCorrupt(
+        f"{store} cannot be used as an engagekit records store ({detail}); "
+        "run 'engagekit db status' to see what it holds"
+    )
+
+
+def _first_line(error: BaseException | None) -> str:
+    """The first line of an error's message (the database's own words), never empty."""
+    text = str(error).strip() if error is not None else ""
+    return text.splitlines()[0].strip() if text else type(error).__name__
+
+
+def _writable(path: Path) -> bool:
+    """Whether this process may write the file (if it exists) and its folder."""
+    return os.access(path.parent, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def _disk_full(path: Path | None) -> bool:
+    """Whether the disk holding ``path`` has (next to) no space left."""
+    import shutil
+
+    if path is None:
+        return False
+    try:
+        return shutil.disk_usage(path.parent).free < 1 << 20
+    except OSError:
+        return False
+
+
+def _constraint(error: sa.exc.IntegrityError) -> str | None:
+    """The name of the constraint an integrity error broke, when the database says which.
+
+    PostgreSQL names it; SQLite names the columns of a unique constraint, which are looked up
+    in :mod:`engagekit.records.schema`.
+    """
+    diag = getattr(error.orig, "diag", None)
+    if diag is not None:
+        return getattr(diag, "constraint_name", None)
+    text = str(error.orig)
+    prefix = "UNIQUE constraint failed: "
+    if not text.startswith(prefix):
         return None
-    revision: str | None = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    named = [part.strip() for part in text[len(prefix) :].split(",")]
+    tables = {part.split(".")[0] for part in named}
+    if len(tables) != 1:
+        return None
+    table = schema.metadata.tables.get(tables.pop())
+    columns = {part.split(".", 1)[-1] for part in named}
+    if table is None:
+        return None
+    for constraint in table.constraints:
+        if isinstance(constraint, sa.UniqueConstraint) and {c.name for c in constraint.columns} == columns:
+            return str(constraint.name)
+    return None
+
+
+def _revision(connection: Connection) -> str | None:
+    """The store's schema revision in one query (``None`` for a database with no schema yet)."""
+    if connection.dialect.name == "sqlite":
+        try:
+            return _version(connection)
+        except sa.exc.OperationalError as error:
+            if "no such table" in str(error.orig):
+                return None
+            raise
+    try:
+        with connection.begin_nested():
+            return _version(connection)
+    except sa.exc.ProgrammingError as error:
+        if getattr(error.orig, "sqlstate", None) == "42P01":  # undefined_table
+            return None
+        raise
+
+
+def _version(connection: Connection) -> str | None:
+    revision: str | None = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     return revision
+
+
+def _tables(connection: Connection) -> set[str]:
+    """The names of the store's tables."""
+    return set(sa.inspect(connection).get_table_names())
 
 
 def _now() -> dt.datetime:
@@ -562,7 +1024,7 @@ _ENUMS: dict[str, type[enum.Enum]] = {
 }
 
 
-def _record(kind: RecordKind, row: Mapping[str, Any]) -> Record:
+def _record(kind: RecordKind, row: Mapping[Any, Any]) -> Record:
     from engagekit.model.engagement import ParticipationLevel
 
     cls: Any = RECORD_CLASSES[kind]
