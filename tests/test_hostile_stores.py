@@ -763,3 +763,20 @@ def test_a_url_engagekit_cannot_use_is_a_setting_to_correct(tmp_path: Path, url:
         result = invoke(environment(tmp_path, url), *command)
         assert result.exit_code == 2
         one_line(result.stderr, "URL" if url == "not a url" else "cannot use")
+
+
+def test_the_consultation_index_is_partial_on_each_backend(store_url: str) -> None:
+    """schema.py declares only SQLite's condition (PostgreSQL's would load its dialects at every
+    start); the migration makes the index partial on both."""
+    with open_store(store_url, busy_timeout_ms=BUSY_MS) as store, store.engine.connect() as connection:
+        if store.engine.dialect.name == "sqlite":
+            query = "SELECT sql FROM sqlite_master WHERE name = 'ix_events_consultations'"
+        else:
+            query = (
+                "SELECT indexdef FROM pg_indexes "
+                "WHERE indexname = 'ix_events_consultations' AND schemaname = current_schema()"
+            )
+        definition = connection.exec_driver_sql(query).scalar()
+    assert definition is not None
+    assert "WHERE" in definition.upper()
+    assert "consultation" in definition

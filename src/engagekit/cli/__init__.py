@@ -38,6 +38,26 @@ COMMANDS = {
 }
 
 
+SUMMARIES = {
+    "councils": "List the councils that plugins and definition files provide.",
+    "show": "Show a council's model: programme, places, commitments and action plan.",
+    "report": "Report a council's programme and its findings as of a date.",
+    "validate": "Check council definitions: every problem on a line of its own, with file, line and path.",
+    "plugins": "List plugins with their package, version and hooks, and any load errors.",
+    "db": "The records store: SQLite in your data folder by default, or ENGAGEKIT_DATABASE_URL.",
+    "record": "Record what has happened: action updates, indicator readings, events and reviews.",
+    "import": "Import records from FILE, all or nothing.",
+    "export": "Export every record of a council, corrections included, with who recorded each and when.",
+    "history": "Show an action's updates, oldest first; corrected ones are marked.",
+    "compare": "Compare councils side by side: programme, commitments, actions by status, findings, engagement.",
+    "new-council": "Start a plugin package for a new council: engagekit-<id>/.",
+    "opendata": "Export a council's community hubs as Open Referral UK services (JSON).",
+    "schema": "Print the JSON Schema (draft 2020-12) of council definition files.",
+}
+"""The first paragraph of each command's help, so ``engagekit --help`` lists the commands without
+importing them (``tests/test_startup.py`` holds each to its command's own help)."""
+
+
 class LazyGroup(click.Group):
     """A group whose commands are imported on first use; plugins may add more."""
 
@@ -82,6 +102,31 @@ class LazyGroup(click.Group):
         if command is not None and not ctx.resilient_parsing:
             check_arguments(ctx, command, rest)
         return name, command, rest
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands and their short help, as click lists them, without importing lazy ones.
+
+        A command whose module is not loaded yet is summarised from :data:`SUMMARIES` (its
+        help's first paragraph, shortened as click shortens it); any other is asked itself.
+        """
+        rows: list[tuple[str, str | click.Command]] = []
+        for name in self.list_commands(ctx):
+            module = self.lazy[name].split(":")[0] if name in self.lazy else None
+            if module is not None and name in SUMMARIES and module not in sys.modules:
+                rows.append((name, SUMMARIES[name]))
+                continue
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command))
+        if not rows:
+            return
+        limit = formatter.width - 6 - max(len(name) for name, _ in rows)
+        listed: list[tuple[str, str]] = []
+        for name, item in rows:
+            command = click.Command(name, help=item) if isinstance(item, str) else item  # shortened as click does
+            listed.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(listed)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.lazy:

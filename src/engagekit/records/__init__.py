@@ -27,18 +27,27 @@ from engagekit.records.kinds import (
     ReviewKind,
     ReviewRecord,
 )
-from engagekit.records.rows import RowProblem
 
 if TYPE_CHECKING:
+    from engagekit.records.rows import RowProblem
     from engagekit.records.store import ImportProblem, ImportResult, RecordStore, StoreError, StoreStatus, open_store
 
-_STORE = {"ImportProblem", "ImportResult", "RecordStore", "StoreError", "StoreStatus", "open_store"}
+_LATER = {
+    "ImportProblem": "engagekit.records.store",
+    "ImportResult": "engagekit.records.store",
+    "RecordStore": "engagekit.records.store",
+    "StoreError": "engagekit.records.errors",
+    "StoreStatus": "engagekit.records.store",
+    "open_store": "engagekit.records.store",
+    "RowProblem": "engagekit.records.rows",
+}
+"""Names imported on first use: the store loads SQLAlchemy, and reading rows is for writing only."""
 
 
 def __getattr__(name: str) -> Any:
-    """The store's names load SQLAlchemy, so they are imported on first use only."""
-    if name in _STORE:
-        return getattr(importlib.import_module("engagekit.records.store"), name)
+    """The store's and the row parser's names, imported on first use only."""
+    if name in _LATER:
+        return getattr(importlib.import_module(_LATER[name]), name)
     raise AttributeError(f"module 'engagekit.records' has no attribute {name!r}")
 
 

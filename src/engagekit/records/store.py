@@ -22,15 +22,13 @@ import sqlite3
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from engagekit.model.council import Council
 from engagekit.records import schema
-from engagekit.records.checks import Vocabulary
 from engagekit.records.errors import (
     StoreBusy,
     StoreCorrupt,
@@ -43,7 +41,6 @@ from engagekit.records.errors import (
     StoreUnavailable,
     StoreUrlInvalid,
 )
-from engagekit.records.fast import CsvTable, RowCompiler
 from engagekit.records.kinds import (
     RECORD_CLASSES,
     ActionStatus,
@@ -56,7 +53,12 @@ from engagekit.records.kinds import (
     ReviewKind,
     in_dependency_order,
 )
-from engagekit.records.rows import RowProblem, SourceRow, parse_row
+
+if TYPE_CHECKING:  # checking and parsing rows is for writing: a report never loads them
+    from engagekit.model.council import Council
+    from engagekit.records.checks import Vocabulary
+    from engagekit.records.fast import CsvTable
+    from engagekit.records.rows import SourceRow
 
 __all__ = [
     "BATCH",
@@ -463,6 +465,8 @@ class RecordStore:
 
     def add(self, council: Council, records: Iterable[Record]) -> list[Record]:
         """Check and store records (all or none); return them with their ids and times."""
+        from engagekit.records.rows import RowProblem
+
         stored: list[Record] = []
         now = _now()
         with self._transaction(write=True) as connection:
@@ -485,6 +489,8 @@ class RecordStore:
 
     def _vocabulary(self, connection: Connection, council: Council) -> Vocabulary:
         """The council's ids and those its records add (registered instances, local actions)."""
+        from engagekit.records.checks import Vocabulary
+
         recorded: list[Record] = []
         for kind in (RecordKind.INSTANCE, RecordKind.LOCAL_ACTION):
             table = schema.RECORD_TABLES[kind.value]
@@ -526,6 +532,9 @@ class RecordStore:
         written. If the SQLite file is deleted or replaced meanwhile, nothing is kept
         (:class:`StoreNotKept`).
         """
+        from engagekit.records.fast import CsvTable
+        from engagekit.records.rows import SourceRow
+
         run = _Import(self, council, source_name, recorded_by, default_kind, max_problems, progress)
         try:
             with self._transaction(write=True) as connection:
@@ -591,6 +600,8 @@ class RecordStore:
         self, connection: Connection, rows: Iterable[Mapping[str, Any] | SourceRow], run: _Import
     ) -> None:
         """The general path: each row parsed to a record and checked, then written in batches."""
+        from engagekit.records.rows import RowProblem, SourceRow, parse_row
+
         batches: dict[str, list[tuple[int, str | None, dict[str, Any]]]] = {kind: [] for kind in schema.RECORD_TABLES}
         file_ids: dict[tuple[str, int], int] = {}
         seen: set[tuple[str, int]] = set()  # ids rows of this file carry (written or not)
@@ -687,6 +698,8 @@ class RecordStore:
 
     def _import_table(self, connection: Connection, table: CsvTable, run: _Import) -> None:
         """The fast path for a CSV file: compiled rows, written in batches."""
+        from engagekit.records.fast import RowCompiler
+
         sqlite = self.engine.dialect.name == "sqlite"
         stamp: Any = utc(run.now).strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else utc(run.now)
         assert run.import_id is not None
@@ -844,7 +857,9 @@ class _Import:
         self.progress = progress
         self.now = _now()
         self.import_id: int | None = None
-        self.vocabulary = Vocabulary.of(council)
+        from engagekit.records.checks import Vocabulary
+
+        self.vocabulary: Vocabulary = Vocabulary.of(council)
         self.count = 0
         self.added = 0
         self.more = 0
