@@ -119,10 +119,35 @@ def read_yaml(text: str) -> tuple[Any, dict[Path, int]]:
     lines: dict[Path, int] = {}
     counter = [0]
     try:
+        if _expanded_size(node, {}, set()) > MAX_NODES:
+            raise YamlProblem(
+                f"the document has more than {MAX_NODES:,} values (aliases expanded); refusing to read it"
+            )
         value = _convert(loader, node, (), lines, counter)
     except RecursionError:
         raise YamlProblem(f"nested too deeply (more than {MAX_DEPTH} levels); refusing to read it") from None
     return value, lines
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int], active: set[int]) -> int:
+    """How many values ``node`` stands for once its aliases are expanded, counted without expanding them.
+
+    An alias is the same node object as its anchor, so each distinct node is counted once and
+    an alias bomb (nine aliases of nine aliases of ...) is refused at once instead of after a
+    million values have been built. A node that contains itself is left for :func:`_convert` to
+    report with its line; here it stops the count.
+    """
+    key = id(node)
+    if key in sizes:
+        return sizes[key]
+    if key in active or not isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+        return 1
+    active.add(key)
+    children = [value for _, value in node.value] if isinstance(node, yaml.MappingNode) else node.value
+    size = 1 + sum(_expanded_size(child, sizes, active) for child in children)
+    active.discard(key)
+    sizes[key] = size
+    return size
 
 
 def _convert(
