@@ -613,3 +613,36 @@ def test_xlsx_deflate_bound_is_what_a_bomb_exceeds() -> None:
 
     compressed = zlib.compress(b"A" * (1 << 24), 9)
     assert (1 << 24) / len(compressed) > 2 * XLSX_MAX_RATIO
+
+
+# -- one table of column sizes, and the store's tables -------------------------------------
+
+
+def test_the_text_limits_are_the_store_column_sizes() -> None:
+    """Every text column of every record table is bounded by TEXT_LIMITS at the size the table declares.
+
+    SQLite does not enforce ``String(N)`` and PostgreSQL does, so a limit larger than its column
+    would let SQLite keep what PostgreSQL refuses (an export that cannot be loaded elsewhere);
+    a smaller one would refuse what the store could keep.
+    """
+    from engagekit.model.engagement import ParticipationLevel
+    from engagekit.records.kinds import ActionStatus, EventKind, RecordKind, ReviewKind
+    from engagekit.records.rows import ENUM_FIELDS, TEXT_LIMITS
+
+    words = {"status": ActionStatus, "event_kind": EventKind, "review_kind": ReviewKind, "level": ParticipationLevel}
+    for kind in RecordKind:
+        table = schema.RECORD_TABLES[kind.value]
+        declared: dict[str, int] = {}
+        for column in table.columns:
+            if column.name in ENUM_FIELDS:  # a word from a fixed list: each must fit
+                assert isinstance(column.type, sa.String)
+                assert max(len(member.value) for member in words[column.name]) <= (column.type.length or 0)
+                continue
+            if column.name == "council_id":
+                continue  # the council's own id, from its definition
+            if isinstance(column.type, sa.Text):
+                declared[column.name] = cells.LONG_TEXT
+            elif isinstance(column.type, sa.String):
+                assert column.type.length is not None
+                declared[column.name] = column.type.length
+        assert TEXT_LIMITS[kind] == declared, kind

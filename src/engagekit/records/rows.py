@@ -126,6 +126,9 @@ LONG = cells.LONG_TEXT
 MULTILINE = frozenset({"note", "formative", "reasons", "responses", "considered"})
 """The fields that may hold line breaks and tabs (long text)."""
 
+ENUM_FIELDS = frozenset({"status", "event_kind", "review_kind", "level"})
+"""Text columns that hold a word from a fixed list (an :class:`enum.Enum`), not free text."""
+
 COMMON_TEXT = {"note": LONG, "recorded_by": WHO}
 TEXT_LIMITS: dict[RecordKind, dict[str, int]] = {
     RecordKind.ACTION_UPDATE: {**COMMON_TEXT, "action_id": ID},
@@ -169,7 +172,7 @@ TEXT_LIMITS: dict[RecordKind, dict[str, int]] = {
 
 One table for every way into the store (files, ``engagekit record``, the Python API), so
 SQLite, which does not enforce a column's size, takes nothing PostgreSQL would refuse;
-``tests/test_record_checks.py`` checks it against :mod:`engagekit.records.schema`.
+``tests/test_hostile_files.py`` checks it against :mod:`engagekit.records.schema`.
 """
 
 
