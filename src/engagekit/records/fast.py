@@ -37,6 +37,7 @@ from engagekit.records.rows import (
     TEXT_LIMITS,
     FileProblem,
     RowProblem,
+    SourceRow,
     parse_row,
 )
 from engagekit.spreadsheet_cells import ESCAPE, restore
@@ -133,6 +134,13 @@ class CsvTable:
         for number, cells_ in rows:
             if cells_:
                 yield number, cells_
+
+    def source_rows(self) -> Iterator[SourceRow]:
+        """Each row as a mapping of column to cell, for the general path; a row wider than the header is refused."""
+        for number, cells_ in self.rows():
+            if len(cells_) > len(self.header):
+                raise FileProblem(f"{self.path}: row {number} has {len(cells_)} cells for {len(self.header)} columns")
+            yield SourceRow(number, dict(zip(self.header, cells_, strict=False)))
 
     @property
     def fast(self) -> bool:
