@@ -61,6 +61,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--workdir", type=Path, help="Where the files and stores go (default: a temporary folder).")
     parser.add_argument("--formats", default=",".join(FORMATS), help="Export formats to measure (default: all).")
+    parser.add_argument(
+        "--reuse", action="store_true", help="Export the store an earlier run left in --workdir instead of a new one."
+    )
     args = parser.parse_args()
     formats = [name for name in args.formats.split(",") if name]
     unknown = sorted(set(formats) - set(FORMATS))
@@ -69,15 +72,17 @@ def main() -> None:
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="engagekit-memory-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    source_csv = workdir / f"thurrock-events-{args.rows}.csv"
-    start = time.perf_counter()
-    generate(source_csv, args.rows)
-    size_mb = source_csv.stat().st_size / 1e6
-    log(f"generated {args.rows:,} rows ({size_mb:.0f} MB) in {time.perf_counter() - start:.1f} s")
-
     engagekit = [sys.executable, "-m", "engagekit"]
-    store = fresh(workdir / "source.db")
-    steps = [step("import the generated CSV", [*engagekit, "import", str(source_csv), "--council", COUNCIL], store)]
+    store = workdir / "source.db"
+    steps = []
+    if not (args.reuse and store.exists()):
+        source_csv = workdir / f"thurrock-events-{args.rows}.csv"
+        start = time.perf_counter()
+        generate(source_csv, args.rows)
+        size_mb = source_csv.stat().st_size / 1e6
+        log(f"generated {args.rows:,} rows ({size_mb:.0f} MB) in {time.perf_counter() - start:.1f} s")
+        command = [*engagekit, "import", str(source_csv), "--council", COUNCIL]
+        steps.append(step("import the generated CSV", command, fresh(store)))
     expected = count_records(store)
 
     for format_name in formats:
