@@ -67,31 +67,27 @@ def csv_cells(path: Path) -> Iterator[tuple[int, list[str]]]:
     csv.field_size_limit(CSV_FIELD_LIMIT)
     number = 0
     with path.open(newline="", encoding="utf-8-sig") as stream:
-        reader = csv.reader(stream, strict=True)
-        while True:
-            number += 1
-            try:
-                cells_ = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as error:
-                raise FileProblem(f"{path}: row {number}: {_csv_problem(error)}") from None
-            except UnicodeDecodeError:
-                raise FileProblem(
-                    f"{path}: line {_first_bad_line(path)} is not UTF-8 text; save the file as CSV UTF-8"
-                ) from None
-            if len(cells_) > MAX_COLUMNS:
-                raise FileProblem(
-                    f"{path}: row {number} has {len(cells_):,} cells; engagekit reads at most {MAX_COLUMNS:,}"
-                )
-            if sum(map(len, cells_)) > CSV_ROW_LIMIT:
-                raise FileProblem(
-                    f"{path}: row {number} holds more than {CSV_ROW_LIMIT:,} characters, more than any record"
-                )
-            for position, cell in enumerate(cells_):
-                if cell[:1] == ESCAPE:
-                    cells_[position] = restore(cell)
-            yield number, cells_
+        try:
+            for cells_ in csv.reader(stream, strict=True):
+                number += 1
+                joined = "".join(cells_)  # one pass in C for the row's size and any escaped cell
+                if len(cells_) > MAX_COLUMNS:
+                    raise FileProblem(
+                        f"{path}: row {number} has {len(cells_):,} cells; engagekit reads at most {MAX_COLUMNS:,}"
+                    )
+                if len(joined) > CSV_ROW_LIMIT:
+                    raise FileProblem(
+                        f"{path}: row {number} holds more than {CSV_ROW_LIMIT:,} characters, more than any record"
+                    )
+                if ESCAPE in joined:
+                    cells_ = [restore(cell) if cell[:1] == ESCAPE else cell for cell in cells_]
+                yield number, cells_
+        except csv.Error as error:  # raised while reading the row after the last one given
+            raise FileProblem(f"{path}: row {number + 1}: {_csv_problem(error)}") from None
+        except UnicodeDecodeError:
+            raise FileProblem(
+                f"{path}: line {_first_bad_line(path)} is not UTF-8 text; save the file as CSV UTF-8"
+            ) from None
 
 
 def _first_bad_line(path: Path) -> int:
@@ -161,7 +157,8 @@ _NUMBER = re.compile(r"[+-]?(?:\d{1,16}(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?", 
 def _date_text(cell: str) -> str:
     if not _DATE.fullmatch(cell):
         raise _Bad
-    return dt.date.fromisoformat(cell).isoformat()  # a day the month does not have is a ValueError
+    dt.date.fromisoformat(cell)  # a day the month does not have is a ValueError
+    return cell  # the pattern admits only the form SQLite keeps
 
 
 def _date(cell: str) -> dt.date:
@@ -216,7 +213,7 @@ def _text(cell: str) -> str:
 
 
 def _whole(cell: str) -> int:
-    if not _WHOLE.fullmatch(cell):
+    if not (len(cell) <= 10 and cell.isascii() and cell.isdigit()) and not _WHOLE.fullmatch(cell):
         raise _Bad
     value = int(cell)
     if abs(value) > cells.LARGEST_WHOLE:
