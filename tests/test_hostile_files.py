@@ -646,3 +646,29 @@ def test_the_text_limits_are_the_store_column_sizes() -> None:
                 assert column.type.length is not None
                 declared[column.name] = column.type.length
         assert TEXT_LIMITS[kind] == declared, kind
+
+
+def test_xlsx_text_in_office_open_xml_escapes_reads_back_as_written(tmp_path: Path) -> None:
+    """Excel (and engagekit's export) write ``_xHHHH_`` for what a cell cannot hold; the reader undoes it."""
+    import datetime as dt
+
+    from engagekit.records.exports import write_xlsx
+    from engagekit.records.files import read_xlsx
+    from engagekit.records.kinds import EngagementEvent, EventKind
+
+    notes = ["_x0041_ as written", "a carriage\rreturn", "=1+1", "'quoted", "two\nlines", "_x005F_", "plain_x_text"]
+    records = [
+        EngagementEvent(
+            council_id="thurrock",
+            id=n + 1,
+            date=dt.date(2024, 1, 1),
+            recorded_by="tester",
+            recorded_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+            event_kind=EventKind.MEETING,
+            note=note,
+        )
+        for n, note in enumerate(notes)
+    ]
+    path = tmp_path / "escaped.xlsx"
+    path.write_bytes(write_xlsx(records))
+    assert [row.values.get("note") for row in read_xlsx(path) if row.sheet == "event"] == notes

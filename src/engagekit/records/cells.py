@@ -52,12 +52,13 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def text(value: str, *, max_length: int = LINE, multiline: bool = False) -> str:
-    """``value`` stripped of spaces at its ends, once it is known to be safe to store and show.
+    """``value``, once it is known to be safe to store and show: one-line text stripped of spaces at its ends.
 
     One-line text may hold no control character at all; long text (``multiline``) may hold
-    line breaks (``\\n``, ``\\r\\n``) and tabs.
+    line breaks (``\\n``, ``\\r\\n``) and tabs, and is kept as written (a note that starts
+    with a tab imports back as it was exported).
     """
-    stripped = value.strip()
+    stripped = value if multiline else value.strip()
     if _SURROGATE.search(stripped):
         raise ValueError("holds a character that is not valid text (bytes that are not UTF-8, or a lone surrogate)")
     found = (_CONTROL_EXCEPT_LINES if multiline else _CONTROL_ANYWHERE).search(stripped)

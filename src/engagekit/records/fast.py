@@ -301,7 +301,7 @@ class RowCompiler:
         self.sqlite = sqlite
         self.recorded_at = recorded_at
         self.import_id = import_id
-        self.plans: dict[str, tuple[list[str], list[tuple[int | None, Convert, bool, Any]]]] = {}
+        self.plans: dict[str, tuple[list[str], list[tuple[int | None, Convert, bool, Any, bool]]]] = {}
         self._plan()
         # Registrations and local plans are few and refer to one another: the general path takes them.
         self.kinds = {kind.value for kind in FAST_KINDS}
@@ -311,9 +311,10 @@ class RowCompiler:
         date = _date_text if self.sqlite else _date
         for kind in FAST_KINDS:
             columns = ["council_id", "date"]
-            steps: list[tuple[int | None, Convert, bool, Any]] = [
-                (None, _text, False, self.council_id),
-                (self.index.get("date"), date, True, None),
+            # (cell position, converter, required, default, long text kept as written rather than stripped)
+            steps: list[tuple[int | None, Convert, bool, Any, bool]] = [
+                (None, _text, False, self.council_id, False),
+                (self.index.get("date"), date, True, None, False),
             ]
             required = set(_REQUIRED[kind])
             limits = TEXT_LIMITS[kind]
@@ -337,16 +338,16 @@ class RowCompiler:
                     convert = _bounded(limits[field], multiline=field in MULTILINE)
                 default = self._default(kind, field)
                 columns.append(field)
-                steps.append((self.index.get(column), convert, column in required, default))
+                steps.append((self.index.get(column), convert, column in required, default, field in MULTILINE))
             columns += ["note", "recorded_by", "recorded_at", "supersedes", "import_id"]
             who = _bounded(limits["recorded_by"], multiline=False)  # a blank cell takes the importer's name,
             # which must be as sound as a cell would be: if it is not, such rows go to the general parser
             steps += [
-                (self.index.get("note"), _bounded(limits["note"], multiline=True), False, None),
-                (self.index.get("recorded_by"), who, not self._sound(who, self.recorded_by), self.recorded_by),
-                (None, _text, False, self.recorded_at),
-                (None, _text, False, None),
-                (None, _text, False, self.import_id),
+                (self.index.get("note"), _bounded(limits["note"], multiline=True), False, None, True),
+                (self.index.get("recorded_by"), who, not self._sound(who, self.recorded_by), self.recorded_by, False),
+                (None, _text, False, self.recorded_at, False),
+                (None, _text, False, None, False),
+                (None, _text, False, self.import_id, False),
             ]
             self.plans[kind.value] = (columns, steps)
 
@@ -388,10 +389,11 @@ class RowCompiler:
         _, steps = self.plans[kind]
         values = []
         try:
-            for position, convert, required, default in steps:
-                cell = cells[position].strip() if position is not None else ""
+            for position, convert, required, default, as_written in steps:
+                raw = cells[position] if position is not None else ""
+                cell = raw.strip()
                 if cell:
-                    values.append(convert(cell))
+                    values.append(convert(raw if as_written else cell))
                 elif required:
                     return None
                 else:

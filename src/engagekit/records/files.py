@@ -26,6 +26,7 @@ import codecs
 import datetime as dt
 import hashlib
 import json
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -269,13 +270,23 @@ def _blank(value: Any) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+"""Office Open XML's escape for a character a cell cannot hold as it is (``_x000D_``; ``_x005F_`` is ``_``).
+
+Excel writes it, and so do engagekit's XLSX exports; openpyxl's reader leaves it as it is."""
+
+
+def _unescaped(found: re.Match[str]) -> str:
+    return chr(int(found.group(1), 16))
+
+
 def _cell_value(cell: dict[str, Any]) -> Any:
-    """A cell's value as a row holds it: text restored from engagekit's spreadsheet escaping."""
+    """A cell's value as a row holds it: text unescaped (Office Open XML) and restored (engagekit's apostrophe)."""
     value = cell["value"]
     if cell.get("data_type") == "e":
         return _Error(str(value))
     if isinstance(value, str):
-        return restore(value)
+        return restore(_OOXML_ESCAPE.sub(_unescaped, value) if "_x" in value else value)
     if not isinstance(value, str | int | float | dt.date | _Uncalculated):  # rich text, times, durations
         return str(value) if not isinstance(value, dt.time | dt.timedelta) else _Odd(value)
     return value
