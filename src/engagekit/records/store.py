@@ -533,7 +533,6 @@ class RecordStore:
         (:class:`StoreNotKept`).
         """
         from engagekit.records.fast import CsvTable
-        from engagekit.records.rows import SourceRow
 
         run = _Import(self, council, source_name, recorded_by, default_kind, max_problems, progress)
         try:
@@ -547,12 +546,7 @@ class RecordStore:
                 if isinstance(rows, CsvTable) and rows.fast:
                     self._import_table(connection, rows, run)
                 else:
-                    if isinstance(rows, CsvTable):
-                        table_rows = rows
-                        rows = (
-                            SourceRow(n, dict(zip(table_rows.header, c, strict=False))) for n, c in table_rows.rows()
-                        )
-                    self._import_general(connection, rows, run)
+                    self._import_general(connection, rows.source_rows() if isinstance(rows, CsvTable) else rows, run)
                 if progress and run.count % 1000:
                     progress(run.count % 1000)
                 if run.problems or dry_run:
