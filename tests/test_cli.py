@@ -391,11 +391,20 @@ def test_unknown_council_for_other_commands(command: str) -> None:
     assert result.stderr == "engagekit: no council 'nowhere'; available: basildon, bathnes, thurrock\n"
 
 
-@pytest.mark.parametrize("value", ["2026-13-01", "2026-02-30", "yesterday", "22/11/2026"])
-def test_bad_as_of_exits_2(value: str) -> None:
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2026-13-01", "2026-13-01 is not a date: there is no month 13"),
+        ("2026-02-30", "2026-02-30 does not exist: February 2026 has 28 days"),
+        ("0001-01-01", "0001-01-01 is outside the dates engagekit keeps (1900-01-01 to 2199-12-31)"),
+        ("yesterday", "'yesterday' is not a date written YYYY-MM-DD"),
+        ("22/11/2026", "'22/11/2026' is not a date written YYYY-MM-DD"),
+    ],
+)
+def test_bad_as_of_exits_2(value: str, message: str) -> None:
     result = invoke("report", "--council", "basildon", "--as-of", value)
     assert result.exit_code == 2
-    assert f"{value!r} is not a date written YYYY-MM-DD" in result.stderr
+    assert message in result.stderr
     assert result.stdout == ""
 
 
