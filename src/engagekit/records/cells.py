@@ -45,10 +45,16 @@ _DATETIME = re.compile(
 )
 _WHOLE = re.compile(r"[+-]?\d+", re.ASCII)
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?", re.ASCII)
-_CONTROL_ANYWHERE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_CONTROL_EXCEPT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROLS = r"\x00-\x1f\x7f-\x9f"
+"""The control characters one-line text may not hold, as a regular-expression character range."""
+CONTROLS_EXCEPT_LINES = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+"""The control characters long text may not hold (it may hold tabs and line breaks)."""
+SURROGATES = "\ud800-\udfff"
+"""Lone UTF-16 surrogates, which no text may hold."""
+_CONTROL_ANYWHERE = re.compile(f"[{CONTROLS}]")
+_CONTROL_EXCEPT_LINES = re.compile(f"[{CONTROLS_EXCEPT_LINES}]")
 _NOT_FINITE = {"inf", "infinity", "nan"}
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_SURROGATE = re.compile(f"[{SURROGATES}]")
 
 
 def text(value: str, *, max_length: int = LINE, multiline: bool = False) -> str:

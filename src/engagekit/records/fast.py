@@ -197,8 +197,8 @@ def _known(ids: frozenset[str]) -> Convert:
 
 def _bounded(limit: int, *, multiline: bool) -> Convert:
     """Text of at most ``limit`` characters with no control character (long text: line breaks and tabs)."""
-    controls = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" if multiline else r"\x00-\x1f\x7f-\x9f"
-    pattern = re.compile(f"[^{controls}\ud800-\udfff]{{0,{limit}}}")
+    controls = cells.CONTROLS_EXCEPT_LINES if multiline else cells.CONTROLS
+    pattern = re.compile(f"[^{controls}{cells.SURROGATES}]{{0,{limit}}}")
 
     def convert(cell: str) -> str:
         if not pattern.fullmatch(cell):
