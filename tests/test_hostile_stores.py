@@ -10,7 +10,6 @@ the store and says what is wrong (never a traceback), and that the store is unch
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
 import os
 import shutil
@@ -20,13 +19,14 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Generator, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner, Result
+from tests.import_files import write_rows
 from tests.store_backends import postgresql_url, sqlite_url
 
 from engagekit.cli import cli
@@ -106,14 +106,6 @@ def counts(url: str) -> dict[str, int]:
     """How many records of each kind the store holds."""
     with open_store(url, busy_timeout_ms=BUSY_MS) as store:
         return store.status().counts
-
-
-def write_rows(path: Path, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as stream:
-        writer = csv.DictWriter(stream, fieldnames=list(columns), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
 
 
 def updates_csv(path: Path, count: int = 3, *, ids: bool = False) -> Path:

@@ -12,12 +12,13 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from tests.import_files import write_rows
 from tests.store_backends import comparable, sqlite_url
 
 from engagekit.cli import cli
@@ -75,14 +76,6 @@ def run(env: Mapping[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 def stored(env: Mapping[str, str], council_id: str) -> list[Record]:
     with open_store(env["ENGAGEKIT_DATABASE_URL"], busy_timeout_ms=BUSY_MS) as store:
         return list(store.records(council_id))
-
-
-def write_rows(path: Path, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as stream:
-        writer = csv.DictWriter(stream, fieldnames=list(columns), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
 
 
 def updates_csv(path: Path, count: int = 3) -> Path:

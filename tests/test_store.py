@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import os
 import queue
@@ -11,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from tests.import_files import write_rows
 from tests.store_backends import comparable, postgresql_url, sqlite_url
 
 from engagekit.model import Council
@@ -118,14 +118,6 @@ def counts(store: RecordStore) -> dict[str, int]:
 def imports_count(store: RecordStore) -> int:
     with store.engine.connect() as connection:
         return connection.execute(sa.select(sa.func.count()).select_from(schema.imports)).scalar_one()
-
-
-def write_rows(path: Path, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as stream:
-        writer = csv.DictWriter(stream, fieldnames=list(columns), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
 
 
 def import_file(store: RecordStore, council: Council, path: Path, **options: Any) -> ImportResult:
