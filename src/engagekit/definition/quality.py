@@ -19,7 +19,7 @@ from pathlib import Path as FilePath
 
 import attrs
 
-from engagekit.definition.loading import _line_for, load_definition
+from engagekit.definition.loading import DefinitionError, _line_for, load_definition, read_definition_file
 from engagekit.definition.yaml_reader import YamlProblem, read_yaml
 from engagekit.model.action_plan import Action
 from engagekit.model.checks import Path, format_path, items_without_source
@@ -60,11 +60,14 @@ def definition_lines(path: str | FilePath) -> dict[Path, int]:
     """The line of every path in the definition file at ``path``; empty if it cannot be read.
 
     Warnings are given for councils already loaded, so a file that cannot be read again (or was
-    never a file) only costs the warnings their lines.
+    never a file) only costs the warnings their lines. The file is read as the loader reads it
+    (:func:`~engagekit.definition.loading.read_definition_file`): only a regular file, and no
+    more than the loader's limit, so a file swapped for a FIFO, a device or something huge
+    since it was loaded is not waited on or read without end.
     """
     try:
-        _, lines = read_yaml(FilePath(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, YamlProblem):
+        _, lines = read_yaml(read_definition_file(path).decode("utf-8"))
+    except (DefinitionError, UnicodeDecodeError, YamlProblem):
         return {}
     return lines
 
