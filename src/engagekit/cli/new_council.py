@@ -15,8 +15,9 @@ from pathlib import Path
 import click
 
 from engagekit.cli.app import UsageProblem, today
+from engagekit.model import gss
+from engagekit.model.council import CouncilType
 
-GSS_CODE = re.compile(r"^[ENSW]\d{8}$")
 SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 PLACEHOLDER = re.compile(r"\{\{ *([a-z_]+) *\}\}")
 
@@ -57,6 +58,7 @@ def scaffold_values(name: str, slug: str, gss_code: str | None, as_of: dt.date) 
         "package_short": slug.replace("-", "_"),
         "gss_suffix": gss_suffix,
         "gss_line": f"gss_code: {gss_code}" if gss_code else "# gss_code: E07000000   # the ONS code, if known",
+        "type_line": _type_line(gss_code),
         "description_toml": json.dumps(
             f"engagekit plugin: {name}{gss_suffix}, its commitments, action plan and reporting rules.",
             ensure_ascii=False,
@@ -65,6 +67,18 @@ def scaffold_values(name: str, slug: str, gss_code: str | None, as_of: dt.date) 
         "review_date": f"{as_of.year + 1}-03",
         "reference_url": REFERENCE_URL,
     }
+
+
+def _type_line(gss_code: str | None) -> str:
+    """The commented ``council_type`` line, suggesting the type a given GSS code belongs to.
+
+    It stays a comment: the author confirms the type from the council's own documents.
+    """
+    choices = ", ".join(kind.value for kind in CouncilType)
+    kind = gss.council_type_of(gss_code) if gss_code else None
+    if gss_code is None or kind is None:
+        return f"# council_type: district   # one of: {choices}"
+    return f"# council_type: {kind.value}   # as its code {gss_code} says ({gss.entity(gss_code)}); one of: {choices}"
 
 
 def fill(template: str, values: dict[str, str]) -> str:
@@ -93,8 +107,10 @@ def write_package(
             f"{slug!r} cannot be a council id: use lowercase letters, digits and single hyphens, "
             "starting with a letter (give one with --id)"
         )
-    if gss_code is not None and not GSS_CODE.match(gss_code):
-        raise ValueError(f"{gss_code!r} is not a GSS code: a letter E, N, S or W and eight digits (E06000034)")
+    if gss_code is not None:
+        problem = gss.council_code_problem(gss_code, None)
+        if problem:
+            raise ValueError(problem)
     target = parent / f"engagekit-{slug}"
     if target.exists():
         raise FileExistsError(target)

@@ -23,10 +23,12 @@ from typing import Any
 
 import attrs
 
+from engagekit.model import gss
 from engagekit.model.certainty import is_qualifier_field
 from engagekit.model.council import Council
 from engagekit.model.governance import RULE_KINDS
 from engagekit.model.local import ForEach, PlaceKind
+from engagekit.model.places import Area
 from engagekit.model.sources import PartialDate
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -100,6 +102,8 @@ class _Builder:
             prop.update(_bounds(field.validator))
             if field.metadata.get("description"):
                 prop["description"] = str(field.metadata["description"])
+            if field.name == "gss_code" and cls in _GSS_CONDITIONS:
+                prop = _gss_property(cls)
             if field.default is attrs.NOTHING:
                 required.append(field.name)
             else:
@@ -112,6 +116,8 @@ class _Builder:
         if required:
             schema["required"] = required
         schema["additionalProperties"] = False
+        if cls in _GSS_CONDITIONS:
+            schema["allOf"] = _GSS_CONDITIONS[cls]()
         return schema
 
     def schema_for(self, hint: Any) -> dict[str, Any]:
@@ -146,6 +152,60 @@ class _Builder:
         if isinstance(hint, type) and (hint is PartialDate or issubclass(hint, enum.Enum) or attrs.has(hint)):
             return self.ref(hint)
         raise TypeError(f"no JSON Schema for the type {hint!r}")
+
+
+def _prefixed(prefixes: tuple[str, ...]) -> dict[str, Any]:
+    """A GSS code in one of these entities, as a pattern."""
+    return {"pattern": f"^({'|'.join(prefixes)})[0-9]{{6}}$"}
+
+
+def _council_gss() -> list[dict[str, Any]]:
+    """The council's code fits its ``council_type``; with no type, it is some council's code."""
+    conditions: list[dict[str, Any]] = [
+        {
+            "if": {"properties": {"council_type": {"const": kind.value}}, "required": ["council_type"]},
+            "then": {"properties": {"gss_code": _prefixed(prefixes)}},
+        }
+        for kind, prefixes in gss.COUNCIL_PREFIXES.items()
+    ]
+    conditions.append(
+        {
+            "if": {"properties": {"council_type": {"type": "string"}}, "required": ["council_type"]},
+            "else": {"properties": {"gss_code": _prefixed(gss.ANY_COUNCIL)}},
+        }
+    )
+    return conditions
+
+
+def _area_gss() -> list[dict[str, Any]]:
+    """An area's code fits its ``kind``."""
+    return [
+        {
+            "if": {"properties": {"kind": {"const": kind.value}}, "required": ["kind"]},
+            "then": {"properties": {"gss_code": _prefixed(prefixes)}},
+        }
+        for kind, prefixes in gss.AREA_PREFIXES.items()
+    ]
+
+
+_GSS_CONDITIONS = {Council: _council_gss, Area: _area_gss}
+"""The classes whose ``gss_code`` is checked against another of their fields, and how."""
+
+
+def _gss_property(cls: type) -> dict[str, Any]:
+    """``gss_code``: text shaped as a GSS code (never a number), or null; described with its prefixes."""
+    if cls is Council:
+        fits = "; ".join(f"{'/'.join(prefixes)} for {kind.value}" for kind, prefixes in gss.COUNCIL_PREFIXES.items())
+        description = f"The council's ONS GSS code ({gss.SHAPE}). Its first three characters fit council_type: {fits}."
+    else:
+        kinds: dict[tuple[str, ...], list[str]] = {}
+        for kind, prefixes in gss.AREA_PREFIXES.items():
+            kinds.setdefault(prefixes, []).append(kind.value)
+        fits = "; ".join(f"{'/'.join(prefixes)} for a {' or '.join(names)}" for prefixes, names in kinds.items())
+        description = (
+            f"The area's ONS GSS code ({gss.SHAPE}), if it has one. Its first three characters fit its kind: {fits}."
+        )
+    return {"type": ["string", "null"], "pattern": gss.GSS_PATTERN, "description": description}
 
 
 def _json_type(value: Any) -> str:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from engagekit.model import gss
 from engagekit.model.certainty import is_qualifier_field
 from engagekit.model.governance import LocalPlanRule
 from engagekit.model.instances import body_instances, place_ids
@@ -114,6 +115,7 @@ class _Checker:
         for path, item in sourced_items(c):
             self._qualifiers(path, item)
 
+        self._gss_codes()
         for i, area in enumerate(c.areas):
             self.refer(("areas", i, "parent"), area.parent, areas, "area")
             if area.parent == area.id:
@@ -182,6 +184,19 @@ class _Checker:
                 self.fail(where, f"place {instance.place!r} already has an instance entry")
             seen.add(instance.place)
             self.refer(where, instance.place, known, f"{for_each.describe().removeprefix('each ')} it is made for")
+
+    def _gss_codes(self) -> None:
+        """The council's GSS code fits its type, and each area's fits the area's kind (see :mod:`.gss`)."""
+        c = self.council
+        if c.gss_code is not None:
+            problem = gss.council_code_problem(c.gss_code, c.council_type)
+            if problem:
+                self.fail(("gss_code",), problem)
+        for i, area in enumerate(c.areas):
+            if area.gss_code is not None:
+                problem = gss.area_code_problem(area.gss_code, area.kind)
+                if problem:
+                    self.fail(("areas", i, "gss_code"), problem)
 
     def _qualifiers(self, path: Path, item: Any) -> None:
         """Each key of an item's ``qualifiers`` must name one of the item's own fields."""
