@@ -18,6 +18,7 @@ from engagekit.model.bodies import Body, Partner
 from engagekit.model.certainty import Qualified
 from engagekit.model.engagement import AbcdApproach, EngagementMethod
 from engagekit.model.governance import Governance, RuleSpec
+from engagekit.model.orgid import check_org_id
 from engagekit.model.places import Area, Cluster, Community, Hub, Phase
 from engagekit.model.sources import Document, PartialDate, Period, Source
 
@@ -205,6 +206,14 @@ class Council(Qualified):
     programme: Programme
     gss_code: str | None = None
     council_type: CouncilType | None = None
+    org_id: str | None = attrs.field(
+        default=None,
+        validator=check_org_id,
+        metadata={
+            "description": "The council's organisation identifier in org-id.guide form, the register's code then "
+            "the council's code in it: GB-LAE-BAI is Basildon in the register of local authorities in England."
+        },
+    )
     description: str | None = None
     documents: list[Document] = attrs.field(factory=list)
     earlier_programmes: list[Programme] = attrs.field(factory=list)
