@@ -51,7 +51,7 @@ SUMMARIES = {
     "history": "Show an action's updates, oldest first; corrected ones are marked.",
     "compare": "Compare councils side by side: programme, commitments, actions by status, findings, engagement.",
     "new-council": "Start a plugin package for a new council: engagekit-<id>/.",
-    "opendata": "Export a council's community hubs as Open Referral UK services (JSON).",
+    "opendata": "Publish a council's community hubs as an Open Referral UK API, in a folder.",
     "schema": "Print the JSON Schema (draft 2020-12) of council definition files.",
 }
 """The first paragraph of each command's help, so ``engagekit --help`` lists the commands without
