@@ -1,4 +1,5 @@
-"""Import files: CSV, XLSX, engagekit's JSON exports and Decidim's accountability results CSV.
+"""Import files: CSV, XLSX, engagekit's JSON exports and Decidim's accountability results CSV
+(read by :mod:`engagekit.records.decidim`).
 
 Readers stream rows one at a time, so a file of a million rows is read in bounded memory, and
 each is a boundary for untrusted input: whatever a file holds, a reader yields rows or raises
@@ -40,9 +41,6 @@ from engagekit.records.rows import ALL_COLUMNS, BadCell, SourceRow
 from engagekit.records.rows import FileProblem as FileProblem  # raised by the readers here
 from engagekit.spreadsheet_cells import restore
 
-DECIDIM_COLUMNS = {"id", "parent/id", "status/id"}
-"""The columns that mark a Decidim accountability results CSV."""
-
 NAMED_UNKNOWN = 5
 """A message about unknown columns names this many, then counts the rest."""
 
@@ -57,8 +55,10 @@ def file_sha256(path: Path) -> str:
 
 
 def is_decidim(columns: Iterable[str]) -> bool:
-    names = set(columns)
-    return names >= DECIDIM_COLUMNS and any(name.startswith("title/") for name in names)
+    """Whether a header is a Decidim accountability results file's (see :mod:`engagekit.records.decidim`)."""
+    from engagekit.records.decidim import is_results_header
+
+    return is_results_header(columns)
 
 
 # -- CSV ----------------------------------------------------------------------------------
@@ -323,62 +323,17 @@ def _bad_cell(value: Any, coordinate: str) -> Any:
 
 # -- Decidim ------------------------------------------------------------------------------
 
-DECIDIM_STATUSES = {
-    "not_started": "not-started",
-    "not-started": "not-started",
-    "planned": "not-started",
-    "in_progress": "in-progress",
-    "in-progress": "in-progress",
-    "ongoing": "in-progress",
-    "started": "in-progress",
-    "executing": "in-progress",
-    "at_risk": "at-risk",
-    "at-risk": "at-risk",
-    "delayed": "delayed",
-    "completed": "completed",
-    "complete": "completed",
-    "finished": "completed",
-    "done": "completed",
-    "executed": "completed",
-    "cancelled": "cancelled",
-    "canceled": "cancelled",
-}
-
 
 def read_decidim(path: Path, council: Council, date: dt.date) -> Iterator[SourceRow]:
-    """Decidim results mapped onto the council's actions, as action-update rows dated ``date``.
+    """Decidim results mapped onto the council's actions, as action-update rows dated by their
+    ``updated_at`` (else ``date``); an unknown result is a problem on its row.
 
-    A result matches an action by id, or by title (ignoring case and spaces at the ends).
-    Results that match a pillar or outcome are left out (Decidim's parent levels); any other
-    unmatched result is an error naming the row.
+    The reading and matching are :func:`engagekit.records.decidim.read_results`'s, which the
+    ``import`` command calls itself for its options (``--skip-unknown``, id and status maps).
     """
-    actions = {planned.action.id: planned.action for planned in council.programme.action_plan.all_actions()}
-    by_title = {action.text.strip().lower(): action.id for action in actions.values()}
-    parents = {pillar.id for pillar in council.programme.action_plan.pillars}
-    parents |= {outcome.id for outcome, _ in council.programme.action_plan.all_outcomes()}
-    for source in read_csv(path):
-        row = source.values
-        titles = [value for key, value in row.items() if key.startswith("title/") and value]
-        result_id = (row.get("id") or "").strip()
-        if result_id in parents:
-            continue
-        action_id = result_id if result_id in actions else None
-        if action_id is None:
-            action_id = next((by_title[t.strip().lower()] for t in titles if t.strip().lower() in by_title), None)
-        status_key = (row.get("status/id") or "").strip().lower()
-        if not status_key:
-            continue  # a result with no status carries no progress to record
-        mapped: dict[str, Any] = {"kind": RecordKind.ACTION_UPDATE.value, "date": date.isoformat()}
-        mapped["action"] = action_id or result_id or (titles[0] if titles else "")
-        mapped["status"] = DECIDIM_STATUSES.get(status_key, status_key)
-        progress = (row.get("progress") or "").strip()
-        if progress:
-            try:
-                mapped["percent"] = str(round(cells.number(progress)))
-            except ValueError as error:
-                mapped["percent"] = BadCell(f"progress {error}")
-        mapped["note"] = f"Imported from Decidim result {result_id}" if result_id else "Imported from Decidim"
-        yield SourceRow(source.number, mapped)
+    from engagekit.records.decidim import read_results
+
+    yield from read_results(path, council, date).rows
 
 
 # -- JSON ---------------------------------------------------------------------------------
