@@ -24,8 +24,8 @@ from engagekit.cli.output import is_stdout, refuse_binary_terminal, write_output
     "--format",
     "-f",
     "format_name",
-    type=click.Choice(["csv", "xlsx", "json"]),
-    help="Default: from --output's extension, else csv.",
+    type=click.Choice(["csv", "xlsx", "json", "decidim"]),
+    help="Default: from --output's extension, else csv. decidim: the action plan as Decidim results.",
 )
 @click.option(
     "--output",
@@ -34,9 +34,34 @@ from engagekit.cli.output import is_stdout, refuse_binary_terminal, write_output
     metavar="FILE",
     help="Write to FILE (whole or not at all).",
 )
+@click.option(
+    "--decidim-statuses",
+    metavar="STATUS=N,...",
+    help="decidim: the Decidim status id of each engagekit status (in-progress=3,completed=5,...).",
+)
+@click.option(
+    "--decidim-export",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    metavar="FILE",
+    help="decidim: a Decidim export of the component's results to fill in (its statuses are used too).",
+)
+@click.option(
+    "--decidim-ids",
+    metavar="ID=N,...",
+    help="decidim: the Decidim result id of engagekit actions, outcomes or pillars (CN-1=12,...).",
+)
+@click.option("--decidim-locale", metavar="LOCALE", help="decidim: the locale of titles (default: en).")
 @pass_app
 def export(
-    app: App, council_id: str | None, definition: Path | None, format_name: str | None, output: Path | None
+    app: App,
+    council_id: str | None,
+    definition: Path | None,
+    format_name: str | None,
+    output: Path | None,
+    decidim_statuses: str | None,
+    decidim_export: Path | None,
+    decidim_ids: str | None,
+    decidim_locale: str | None,
 ) -> None:
     """Export every record of a council, corrections included, with who recorded each and when.
 
@@ -44,10 +69,21 @@ def export(
     Examples:
       engagekit export --council basildon --output basildon-records.csv
       engagekit export --council thurrock --format xlsx --output thurrock.xlsx
+      engagekit export --council basildon --format decidim --decidim-statuses in-progress=3,completed=5 -o results.csv
+      engagekit export --council basildon --format decidim --decidim-export decidim.csv -o filled.csv
     """
     from engagekit.records.exports import ExportProblem, export_writer
 
     council = app.council(council_id, definition)
+    decidim_given = {"--decidim-statuses": decidim_statuses, "--decidim-export": decidim_export}
+    decidim_given |= {"--decidim-ids": decidim_ids, "--decidim-locale": decidim_locale}
+    if format_name == "decidim":
+        from engagekit.cli.decidim_export import export_decidim
+
+        export_decidim(app, council, output, decidim_statuses, decidim_export, decidim_ids, decidim_locale)
+        return
+    if given := [name for name, value in decidim_given.items() if value is not None]:
+        raise UsageProblem(f"{given[0]} is for --format decidim")
     if format_name is None:
         suffix = output.suffix.lower().lstrip(".") if output and not is_stdout(output) else ""
         format_name = suffix if suffix in ("csv", "xlsx", "json") else "csv"
