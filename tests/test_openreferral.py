@@ -580,6 +580,27 @@ def test_a_failure_part_way_leaves_the_earlier_tree_and_no_temporary_folder(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["oruk"]
 
 
+def test_a_failed_rename_puts_the_earlier_tree_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bundled_councils: dict[str, Council]
+) -> None:
+    target = tmp_path / "oruk"
+    write_tree(tree(bundled_councils["bathnes"], AS_OF), target)
+    before = read_tree(target)
+    rename = Path.rename
+
+    def refuse_the_new_tree(self: Path, destination: Any) -> Path:
+        if self.name.endswith(".tmp"):
+            raise OSError(18, "Invalid cross-device link")
+        return rename(self, destination)
+
+    monkeypatch.setattr(Path, "rename", refuse_the_new_tree)
+    with pytest.raises(OSError, match="cross-device"):
+        write_tree(tree(with_hubs(bundled_councils["bathnes"], 2), AS_OF), target)
+    monkeypatch.undo()
+    assert read_tree(target) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["oruk"]
+
+
 def test_the_tree_is_readable_by_others_as_any_output_is(tmp_path: Path, bundled_councils: dict[str, Council]) -> None:
     umask = os.umask(0o022)
     try:
@@ -657,6 +678,10 @@ def test_the_command_needs_an_output_folder() -> None:
     result = CliRunner().invoke(opendata, ["-c", "bathnes"])
     assert result.exit_code == 2
     assert result.stderr == "engagekit: say where to write the tree: --output DIR (a folder)\n"
+    result = CliRunner().invoke(opendata, ["-c", "bathnes", "-o", "-"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "cannot go to standard output" in result.stderr
 
 
 def test_an_unknown_council_exits_2_with_one_line(tmp_path: Path) -> None:

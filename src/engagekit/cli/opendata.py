@@ -83,6 +83,8 @@ def opendata(
 
     if output is None:
         raise UsageProblem("say where to write the tree: --output DIR (a folder)")
+    if str(output) == "-":
+        raise UsageProblem("the export is a folder of JSON files and cannot go to standard output; give --output DIR")
     if output.suffix.lower() == ".json" and not output.is_dir():
         raise UsageProblem(
             f"{output}: the export is a folder of JSON files (index.json, services.json, services/), "
