@@ -238,6 +238,17 @@ def test_external_id_is_matched_before_id_and_title_and_ids_through_a_map(env: d
     assert updates(env) == [("CC-1", "completed", None, "2026-03-01"), ("CN-4", "in-progress", 12, "2026-03-03")]
 
 
+def test_two_results_matching_one_action_are_a_problem(env: dict[str, str], tmp_path: Path) -> None:
+    path = write_rows(
+        tmp_path / "twice.csv",
+        ["id", "parent/id", "title/en", "status/key"],
+        [{"id": "1", "title/en": CN_1, "status/key": "completed"}, {"id": "2", "title/en": CN_1, "status/key": "done"}],
+    )
+    result = invoke(env, "import", str(path), "--council", "basildon")
+    assert result.exit_code == 1
+    assert f"{path}: row 3, action: result '2' matches action CN-1 by title, as row 2 does" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("cells", "says"),
     [
@@ -439,6 +450,7 @@ def test_fill_in_writes_decidims_file_back_with_the_latest_statuses(env: dict[st
             {"date": "2026-03-10", "action": "CN-1", "status": "at-risk", "percent": "55"},
             {"date": "2026-03-11", "action": "CN-2", "status": "completed"},
             {"date": "2026-03-12", "action": "CC-3", "status": "in-progress", "percent": "30"},
+            {"date": "2026-03-12", "action": "CP-2", "status": "completed"},
         ],
     )
     filled = tmp_path / "filled.csv"
@@ -457,6 +469,8 @@ def test_fill_in_writes_decidims_file_back_with_the_latest_statuses(env: dict[st
         "left as it was",
         'engagekit: row 6: result 105 \'=HYPERLINK("http://evil.example","Click")\' matches no action, outcome or '
         "pillar; left as it was",
+        "engagekit: 1 action with a recorded status has no result in results-0.28.csv: CP-2 (a file without "
+        "--decidim-export adds them as new results)",
     ]
     before = read_table(FIXTURE_0_28)
     after = read_table(filled)  # read_table undoes the apostrophe, as engagekit's import does

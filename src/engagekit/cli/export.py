@@ -65,12 +65,16 @@ def export(
 ) -> None:
     """Export every record of a council, corrections included, with who recorded each and when.
 
+    With --format decidim: the action plan with each action's latest status, for Decidim's
+    results importer (status ids from --decidim-statuses), or a Decidim export of the results
+    filled in (--decidim-export).
+
     \b
     Examples:
       engagekit export --council basildon --output basildon-records.csv
       engagekit export --council thurrock --format xlsx --output thurrock.xlsx
-      engagekit export --council basildon --format decidim --decidim-statuses in-progress=3,completed=5 -o results.csv
-      engagekit export --council basildon --format decidim --decidim-export decidim.csv -o filled.csv
+      engagekit export -c basildon -f decidim --decidim-statuses in-progress=3,completed=5 -o results.csv
+      engagekit export -c basildon -f decidim --decidim-export decidim.csv -o filled.csv
     """
     from engagekit.records.exports import ExportProblem, export_writer
 

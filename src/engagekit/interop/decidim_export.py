@@ -354,4 +354,13 @@ def fill_in(
     for (number, _), row in zip(export.rows, rows, strict=True):
         notes.extend(_escaped(header, row, number, text_columns))
     notes.extend(unmatched)
+    filled = {line.engagekit_id for line in matched.values()}
+    absent = [line.engagekit_id for line in lines if line.is_action and line.status and line.engagekit_id not in filled]
+    if absent:
+        named = ", ".join(absent[:8]) + (f" and {len(absent) - 8} more" if len(absent) > 8 else "")
+        notes.append(
+            f"{len(absent)} action{'s' if len(absent) > 1 else ''} with a recorded status "
+            f"{'have' if len(absent) > 1 else 'has'} no result in {export.path.name}: {named} "
+            "(a file without --decidim-export adds them as new results)"
+        )
     return _csv_text(header, rows, export.separator), notes

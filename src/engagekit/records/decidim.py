@@ -351,6 +351,7 @@ def read_results(
     rows: list[SourceRow] = []
     skipped: list[Unknown] = []
     parents = no_status = 0
+    first_row: dict[str, int] = {}
     for number, cells_ in table.rows:
         result_id = table.get(cells_, "id")
         found = matcher.match(table, cells_)
@@ -365,8 +366,14 @@ def read_results(
             no_status += 1  # a result with no status carries no progress to record
             continue
         mapped: dict[str, Any] = {"kind": RecordKind.ACTION_UPDATE.value}
-        if found is not None:
+        if found is not None and found[0] in first_row:
+            mapped["action"] = BadCell(
+                f"result {result_id[:20]!r} matches action {found[0]} by {found[1]}, as row {first_row[found[0]]} "
+                "does; give each result its own external_id, or map the ids with --decidim-ids"
+            )
+        elif found is not None:
             mapped["action"] = found[0]
+            first_row[found[0]] = number
         else:
             unknown = Unknown(number, result_id, result_title(table, cells_))
             if skip_unknown:
