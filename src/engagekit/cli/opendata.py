@@ -68,13 +68,13 @@ def opendata(
     statistics.data.gov.uk address; service areas carry their GSS codes' addresses. Nothing
     is written that the definition does not give: no addresses, phone numbers or web sites.
 
-    The folder is written whole or not at all: an earlier export in it is replaced in one
-    step, and a file, or a folder holding anything else, is refused.
+    The folder is written whole or not at all: an earlier export in it is replaced
+    whole, and a file, or a folder holding anything else, is refused.
 
     \b
     Examples:
       engagekit opendata --council basildon --output basildon-oruk
-      engagekit opendata --council bathnes --as-of 2026-04-01 --output oruk/bathnes
+      engagekit opendata --council bathnes --as-of 2026-04-01 --output bathnes-oruk
       engagekit opendata --definition my-council.yaml --per-page 20 -o my-council-oruk
     """
     from engagekit.cli.output import _terminated_as_exit
