@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from engagekit.records.fast import CsvTable
     from engagekit.records.rows import SourceRow
 
+LISTED = 50
+"""The most skipped Decidim results listed one by one (as many as an import's problems)."""
+
 
 @click.command(name="import")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
@@ -211,8 +214,10 @@ def _tell_left_out(name: str, decidim: DecidimImport) -> None:
         count = len(decidim.skipped)
         results = "result" if count == 1 else "results"
         click.echo(f"{name}: skipped {count:,} unknown {results} (--skip-unknown):", err=True)
-        for unknown in decidim.skipped:
+        for unknown in decidim.skipped[:LISTED]:
             click.echo(f"{name}: {printable(str(unknown), multiline=False)}", err=True)
+        if count > LISTED:
+            click.echo(f"{name}: ... and {count - LISTED:,} more", err=True)
     left: list[str] = []
     if decidim.parents:
         left.append(f"{decidim.parents:,} parent {'result' if decidim.parents == 1 else 'results'}")

@@ -51,6 +51,9 @@ from engagekit.spreadsheet_cells import neutralise
 DEFAULT_LOCALE = "en"
 """The locale of the title and description columns unless another is asked for."""
 
+LISTED = 50
+"""The most unmatched results of a filled-in export named one by one."""
+
 SEPARATOR = ";"
 """The separator of an import file: Decidim's default (``Decidim.default_csv_col_sep``)."""
 
@@ -353,7 +356,9 @@ def fill_in(
     text_columns = export.columns("title/") + export.columns("description/")
     for (number, _), row in zip(export.rows, rows, strict=True):
         notes.extend(_escaped(header, row, number, text_columns))
-    notes.extend(unmatched)
+    notes.extend(unmatched[:LISTED])
+    if len(unmatched) > LISTED:
+        notes.append(f"... and {len(unmatched) - LISTED:,} more results left as they were")
     filled = {line.engagekit_id for line in matched.values()}
     absent = [line.engagekit_id for line in lines if line.is_action and line.status and line.engagekit_id not in filled]
     if absent:
