@@ -20,7 +20,7 @@ import enum
 import os
 import sqlite3
 import urllib.parse
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -77,6 +77,9 @@ RECORDED_IDS = (InstanceRecord, LocalAction)
 
 BATCH = 5_000
 """Rows inserted per statement during an import (memory stays flat however large the file)."""
+
+READ_BATCH = 1_000
+"""Rows a PostgreSQL server-side cursor hands over at a time when records are read for an export."""
 
 CONNECT_TIMEOUT_S = 5
 """How long to wait for a PostgreSQL server to answer before saying it does not (unless the URL says)."""
@@ -593,16 +596,21 @@ class RecordStore:
     def _import_general(
         self, connection: Connection, rows: Iterable[Mapping[str, Any] | SourceRow], run: _Import
     ) -> None:
-        """The general path: each row parsed to a record and checked, then written in batches."""
+        """The general path: each row parsed to a record and checked, then written in batches.
+
+        A row may carry the id it had in the file it came from (an export's ``id`` column), and a
+        later row may correct it by that id (``supersedes``). What the file's ids became is kept
+        in the database (:class:`_FileIds`, a temporary table), not in Python, so memory stays
+        flat however many rows the file has; only the batch being built is held.
+        """
         from engagekit.records.rows import RowProblem, SourceRow, parse_row
 
         batches: dict[str, list[tuple[int, str | None, dict[str, Any]]]] = {kind: [] for kind in schema.RECORD_TABLES}
-        file_ids: dict[tuple[str, int], int] = {}
-        seen: set[tuple[str, int]] = set()  # ids rows of this file carry (written or not)
+        file_ids = _FileIds(connection)
 
         def flush(kind: str) -> None:
             batch = batches[kind]
-            if batch and not run.problems:
+            if batch:
                 self._write_batch(connection, kind, batch, file_ids, run)
             batch.clear()
 
@@ -626,47 +634,56 @@ class RecordStore:
             kind = record.kind.value
             values = _values(record, run.now, run.import_id)
             if record.supersedes is not None:
-                target = file_ids.get((kind, record.supersedes))
-                if target is None and (kind, record.supersedes) in seen:
-                    flush(kind)  # the corrected record may be earlier in this same batch
-                    target = file_ids.get((kind, record.supersedes))
+                if file_ids.pending(kind, record.supersedes):
+                    flush(kind)  # the corrected record is earlier in this same batch
+                seen, target = file_ids.find(kind, record.supersedes)
                 if target is not None:
                     values["supersedes"] = target
-                elif (kind, record.supersedes) not in seen and not self._kind_exists(
-                    connection, kind, run.council.id, record.supersedes
-                ):
+                elif not seen and not self._kind_exists(connection, kind, run.council.id, record.supersedes):
                     run.report(number, sheet, [("supersedes", f"no {kind} record #{record.supersedes} to correct")])
                     continue
             if file_id is not None:
                 values["_file_id"] = file_id
-                seen.add((kind, file_id))
+                file_ids.hold(kind, file_id)
             batches[kind].append((number, sheet, values))
             if len(batches[kind]) >= BATCH:
                 flush(kind)
         for kind in batches:
             flush(kind)
+        file_ids.drop()
 
     def _write_batch(
         self,
         connection: Connection,
         kind: str,
         batch: list[tuple[int, str | None, dict[str, Any]]],
-        file_ids: dict[tuple[str, int], int],
+        file_ids: _FileIds,
         run: _Import,
     ) -> None:
-        """Insert one batch; a row the store refuses is named (:class:`StoreIntegrityError`)."""
+        """Insert one batch (a row the store refuses is named: :class:`StoreIntegrityError`).
+
+        Rows carrying the id they had in their file are given their new ids before they are
+        inserted (:func:`_reserve_ids`), so the whole batch goes in one statement and the file's
+        ids are mapped to the new ones in one more. Once a row had problems nothing is written,
+        but the file's ids are still noted, so that a correction naming one is not reported as
+        correcting nothing.
+        """
         table = schema.RECORD_TABLES[kind]
-        if any("_file_id" in values for _, _, values in batch):
-            for number, sheet, values in batch:  # rows others may point at: insert one by one to learn ids
-                file_id = values.pop("_file_id", None)
-                try:
-                    new_id = connection.execute(table.insert().returning(table.c.id), values).scalar_one()
-                except sa.exc.IntegrityError as error:
-                    raise run.refused(number, sheet, error) from None
-                if file_id is not None:
-                    file_ids[(kind, file_id)] = new_id
-        else:
-            self._insert_many(connection, table, [values for _, _, values in batch], [(n, s) for n, s, _ in batch], run)
+        carried = [values.pop("_file_id", None) for _, _, values in batch]
+        if run.problems:
+            file_ids.written(kind, [(file_id, None) for file_id in carried if file_id is not None])
+            return
+        mapped: list[tuple[int, int | None]] = []
+        if any(file_id is not None for file_id in carried):
+            for (_, _, values), new_id in zip(batch, _reserve_ids(connection, table, len(batch)), strict=True):
+                values["id"] = new_id
+            mapped = [
+                (file_id, values["id"])
+                for file_id, (_, _, values) in zip(carried, batch, strict=True)
+                if file_id is not None
+            ]
+        self._insert_many(connection, table, [values for _, _, values in batch], [(n, s) for n, s, _ in batch], run)
+        file_ids.written(kind, mapped)
         run.added += len(batch)
 
     def _insert_many(
@@ -786,16 +803,22 @@ class RecordStore:
         *,
         include_superseded: bool = True,
         known_at: dt.datetime | None = None,
-    ) -> Iterator[Record]:
+    ) -> Generator[Record, None, None]:
         """Records of a council in the order they were made (by kind, then id).
 
         Kinds come registrations first, so an export imports back in order: a forum is registered
         before its meetings, a local action agreed before its updates. The records are read in
         one transaction (one consistent view, however long the caller takes), and a failure of
-        the store while they are read is a :class:`StoreError` like any other.
+        the store while they are read is a :class:`StoreError` like any other. They stream, so
+        memory stays flat however many records an export writes: SQLite's cursor reads a row at
+        a time; on PostgreSQL a server-side cursor hands over :data:`READ_BATCH` rows at a time
+        (without it the driver would fetch the whole result first). A caller that stops early
+        (the export asks for the first record of each kind) closes the cursor with the generator.
         """
         kinds = [kind] if kind else in_dependency_order()
         with self._transaction(write=False) as connection:
+            postgresql = connection.dialect.name == "postgresql"
+            streaming = {"yield_per": READ_BATCH} if postgresql else {}  # SQLite's cursor steps row by row already
             for each in kinds:
                 table = schema.RECORD_TABLES[each.value]
                 query = sa.select(table).where(table.c.council_id == council_id).order_by(table.c.id)
@@ -803,8 +826,9 @@ class RecordStore:
                     query = query.where(table.c.recorded_at <= utc(known_at))
                 if not include_superseded:
                     query = query.where(_not_superseded(table, known_at))
-                for row in connection.execute(query).mappings():
-                    yield _record(each, row)
+                with connection.execute(query, execution_options=streaming) as result:
+                    for row in result.mappings():
+                        yield _record(each, row)
 
     def read(self, query: Any) -> list[Any]:
         """The rows of one query, read without taking any lock (inside the error boundary)."""
@@ -880,6 +904,102 @@ class _Import:
             f"{self.source_name}: {_where(number, sheet)}: the store refused this row "
             f"({_first_line(original)}); nothing was imported"
         )
+
+
+class _FileIds:
+    """What the ids rows of one import's file carry became in the store, kept in a temporary table.
+
+    An export's rows carry their ids, and a later row corrects an earlier one by the id it had
+    in the file. Keeping that map in Python grows with the file (about 100 bytes a row); here
+    it lives in a temporary table of the import's own connection (SQLite's temporary file,
+    PostgreSQL's session), dropped at the end and gone with any rollback. Only the ids of the
+    batch being built are held in memory, until the batch is written.
+
+    A file id noted with no new id is one whose row was not written because an earlier row had
+    problems: it is still known, so a correction naming it is not reported as correcting nothing.
+    """
+
+    NAME = "engagekit_import_file_ids"
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        temporary = "pg_temp" if connection.dialect.name == "postgresql" else "temp"
+        self.table = f"{temporary}.{self.NAME}"
+        """The table's name, in the schema of temporary tables (never a store table of that name)."""
+        self._held: dict[str, set[int]] = {}
+        self._made = False
+
+    def hold(self, kind: str, file_id: int) -> None:
+        """Note a file id in the batch being built (not yet written)."""
+        self._held.setdefault(kind, set()).add(file_id)
+
+    def pending(self, kind: str, file_id: int) -> bool:
+        """Whether the batch being built holds a row that had ``file_id`` in the file."""
+        return file_id in self._held.get(kind, ())
+
+    def written(self, kind: str, mapped: Iterable[tuple[int, int | None]]) -> None:
+        """A batch was written (or, after problems, passed over): keep its file ids and their new ids.
+
+        A file that gives two rows the same id maps it to the later row, as the file reads.
+        """
+        held = self._held.pop(kind, set())
+        latest = dict(mapped)
+        latest.update((file_id, None) for file_id in held - latest.keys())
+        if not latest:
+            return
+        self._make()
+        self.connection.execute(
+            sa.text(
+                f"INSERT INTO {self.table} (kind, file_id, new_id) VALUES (:kind, :file_id, :new_id) "
+                "ON CONFLICT (kind, file_id) DO UPDATE SET new_id = excluded.new_id"
+            ),
+            [{"kind": kind, "file_id": file_id, "new_id": new_id} for file_id, new_id in latest.items()],
+        )
+
+    def find(self, kind: str, file_id: int) -> tuple[bool, int | None]:
+        """Whether an earlier batch held ``file_id``, and the id its row was given (``None`` if unwritten)."""
+        if not self._made:
+            return False, None
+        found = self.connection.execute(
+            sa.text(f"SELECT new_id FROM {self.table} WHERE kind = :kind AND file_id = :file_id"),
+            {"kind": kind, "file_id": file_id},
+        ).first()
+        return (False, None) if found is None else (True, found[0])
+
+    def drop(self) -> None:
+        """Drop the table before the import commits (a rollback drops it anyway)."""
+        if self._made:
+            self.connection.execute(sa.text(f"DROP TABLE {self.table}"))
+            self._made = False
+
+    def _make(self) -> None:
+        if self._made:
+            return
+        ending = " ON COMMIT DROP" if self.connection.dialect.name == "postgresql" else ""
+        self.connection.execute(sa.text(f"DROP TABLE IF EXISTS {self.table}"))  # left by a connection reused
+        self.connection.execute(
+            sa.text(
+                f"CREATE TEMPORARY TABLE {self.table} (kind VARCHAR(20) NOT NULL, file_id BIGINT NOT NULL, "
+                f"new_id BIGINT, PRIMARY KEY (kind, file_id)){ending}"
+            )
+        )
+        self._made = True
+
+
+def _reserve_ids(connection: Connection, table: sa.Table, count: int) -> list[int]:
+    """``count`` new ids for ``table``, rising, for rows inserted with them by this transaction.
+
+    PostgreSQL hands them out from the table's sequence, as an insert would, so other sessions
+    never get the same. On SQLite the import holds the write lock from its first statement
+    (``BEGIN IMMEDIATE``), so the ids after the largest one are this transaction's, and they are
+    the ids SQLite itself would give.
+    """
+    if connection.dialect.name == "postgresql":
+        sequence = sa.func.pg_get_serial_sequence(table.name, "id")
+        query = sa.select(sa.func.nextval(sequence)).select_from(sa.func.generate_series(1, count))
+        return sorted(connection.execute(query).scalars())
+    largest = connection.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar_one()
+    return list(range(largest + 1, largest + 1 + count))
 
 
 # -- what the database's errors mean ------------------------------------------------------
