@@ -28,6 +28,7 @@ from engagekit.report.caveats import (
     notes_list,
 )
 from engagekit.report.charts import report_charts
+from engagekit.report.data import council_data
 from engagekit.report.document import Block, BulletList, Fields, Paragraph, Report, Section, Table
 from engagekit.report.governance import earlier_obligations, governance_notes, governance_section, rule_items
 from engagekit.report.people import people_section
@@ -58,6 +59,7 @@ def build_report(
     programme = council.programme
     counts = Counter(finding.status for finding in findings)
     evidence = evidence or NoEvidence()
+    latest = latest_updates or {}
     at_places = place_status_section(council, findings, evidence, as_of)  # each place's status, near the top
     sections = [
         _header(council, as_of),
@@ -66,7 +68,7 @@ def build_report(
         Section("charts", "At a glance", list(report_charts(council, findings, evidence, as_of))),
         places_section(council),
         _commitments(programme, docs),
-        _action_plan(programme, docs, latest_updates or {}),
+        _action_plan(programme, docs, latest),
         governance_section(council, findings, docs, lambda obligation: evidence.reviews(obligation, as_of)),
         people_section(council),
         programme_detail_section(council, programme),
@@ -83,6 +85,7 @@ def build_report(
         sections=[section for section in sections if section.blocks or section.sections],
         status_counts={status.value: counts.get(status, 0) for status in Status},
         findings=findings,
+        data=council_data(council, as_of, findings, evidence, latest),
     )
 
 

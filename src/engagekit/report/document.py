@@ -7,13 +7,20 @@ Every renderer (text, Markdown, JSON and any a plugin adds) draws the same
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import attrs
 
 from engagekit.rules.findings import Finding
 
+if TYPE_CHECKING:
+    from engagekit.report.data import CouncilData
+
 SCHEMA_VERSION = 1
-"""Bumped when the JSON shape of a report changes in a way readers must know about."""
+"""The version of the JSON report's shape (docs/report-schema.json). It goes up by one when a
+reader written for the previous version could fail or be misled: a key removed or renamed, a
+value's type or meaning changed, a value outside a list it was limited to. A key added leaves
+it as it is (readers pass over keys they do not know). See docs/reports.md, "The JSON report"."""
 
 
 @attrs.frozen
@@ -115,3 +122,6 @@ class Report:
     status_counts: dict[str, int]
     findings: list[Finding] = attrs.field(factory=list)
     schema_version: int = SCHEMA_VERSION
+    data: CouncilData | None = None
+    """The council's data as values (:mod:`engagekit.report.data`), for the JSON report;
+    ``None`` for a report built without a council."""

@@ -1,5 +1,11 @@
 """The JSON report: stable run to run, ISO dates, and a ``schema_version`` for readers.
 
+It carries the council's data as values (``data``: the programme and its dates, places,
+commitments, actions with their latest update, each place's status; :mod:`engagekit.report.data`),
+the ``findings`` with their evidence, and the rendered ``sections`` every other format draws.
+Its shape is published as a JSON Schema (:mod:`engagekit.report.json_schema`,
+``docs/report-schema.json``).
+
 JSON has no ``Infinity`` or ``NaN`` (Python's ``json`` writes them unless told not to, and most
 readers then refuse the file). A value that is not finite, which an older store or the Python
 API may hand a chart, is written as ``null``, and the chart's description says how many were;
@@ -29,6 +35,7 @@ def report_data(report: Report) -> dict[str, Any]:
         "as_of": report.as_of.isoformat(),
         "status_counts": report.status_counts,
         "findings": [_finding(finding) for finding in report.findings],
+        "data": attrs.asdict(report.data, recurse=True) if report.data is not None else None,
         "sections": [_section(section) for section in report.sections],
     }
 
