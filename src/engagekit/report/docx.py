@@ -1,16 +1,23 @@
-"""The Word report, laid out like a UK committee report: numbered sections, real headings and
-tables a screen reader can follow.
+"""The Word report, laid out like a UK committee report: a title page, numbered sections, real
+headings and tables a screen reader can follow.
 
     engagekit report --council basildon --format docx --output basildon.docx
 
-The document is drawn from the :class:`~engagekit.report.document.Report` alone: the header's
-facts under the title, the summary from ``status_counts`` and ``findings``, the findings,
-action plan and sources from the report's own sections, and every other section (places,
-commitments, governance, bodies, the rest of the programme, earlier programmes, plugins'
-sections) under "The programme in detail", so no description or caveat of the report is left
-out of the paper. Headings use Word's Heading styles (so they appear in the navigation pane), every
-table has a header row that repeats on each printed page and a caption, and a status is always a
-word, never a colour alone.
+The document is drawn from the :class:`~engagekit.report.document.Report` alone and carries
+every section the HTML report does, ordered as a committee paper is: a title page ("About this
+report": the council, the programme, its status and adoption with their caveats, the date the
+report is as of, and what the report is), then 1. the summary (the status counts, what needs
+attention and the charts, "At a glance", each as its description and the table of its data),
+2. all findings, 3. the action plan with latest status, 4. the programme in detail (every other
+section in the report's order: places at a glance, places, commitments, governance, bodies, the
+rest of the programme, earlier programmes, plugins' sections) and 5. the sources. No
+description or caveat of the report is left out of the paper. Headings use Word's Heading
+styles (so they appear in the navigation pane), every table has a header row that repeats on
+each printed page and a caption, and a status is always a word, never a colour alone.
+
+Every text passes through one sanitiser first (:func:`word_text`): Word's XML cannot hold
+control characters or lone surrogates, which a definition or a record may, so they are taken
+out (terminal escape sequences whole) instead of failing the document.
 
 python-docx is needed only here: this module is imported when a Word report is asked for.
 """
@@ -20,12 +27,17 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import attrs
 
 from engagekit.model.sources import human_date
-from engagekit.report.document import BulletList, Chart, Fields, Paragraph, Report, Section, Table
-from engagekit.rules.findings import Status
+from engagekit.records.cells import SURROGATES
+from engagekit.report.document import Block, BulletList, Chart, Fields, Paragraph, Report, Section, Series, Table
+from engagekit.rules.findings import Finding, Status
+from engagekit.terminal_text import printable
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -33,19 +45,37 @@ if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph as DocxParagraph
 
 SUMMARY = "1. Summary"
-FINDINGS = "2. Findings"
+FINDINGS = "2. All findings"
 ACTION_PLAN = "3. Action plan"
 DETAILS = "4. The programme in detail"
 SOURCES = "5. Sources"
 HEADINGS = [SUMMARY, FINDINGS, ACTION_PLAN, DETAILS, SOURCES]
 """The report's numbered sections, in order (each a Heading 1)."""
 
+ABOUT = "About this report"
+"""The title page's heading (the report's ``header`` section)."""
+AT_A_GLANCE = "At a glance"
+"""The summary's part holding the charts (the report's ``charts`` section), if it has any."""
+
 OWN_PLACES = {"header", "summary", "findings", "action-plan", "sources", "charts"}
-"""Report sections the Word report draws in a place of their own, or (the charts) not at all:
-the charts' data are the findings and records the other sections already give."""
+"""Report sections the Word report draws in a place of their own: the header on the title page,
+the charts in the summary, the rest under their numbered headings."""
+
+STATUS_OF_REPORT = (
+    "This report is drawn by engagekit from the public documents listed under Sources and the "
+    "progress recorded up to the date it is as of; it is not itself a decision or a document of the "
+    "council. Where the documents are tentative (a fact only expected, proposed, inferred or not "
+    "stated), their words stand in brackets beside the fact, and the notes under each table give them in full."
+)
+"""What the title page says the document is."""
+
+_NOT_IN_WORD = re.compile(f"[{SURROGATES}\ufffe\uffff]")
 
 FINDING_COLUMNS = ["Status", "Rule", "About", "Finding", "Source"]
-ACTION_COLUMNS = ["Id", "Action", "Owner", "Due", "Latest update"]
+"""The columns of the findings table; any other column of the report's (the evidence, with
+records) goes in a second table, "Evidence behind the findings", keyed by rule and subject."""
+EVIDENCE_KEYS = ["Rule", "About"]
+ACTION_COLUMNS = ["Id", "Action", "Owner", "Due", "Serves", "Latest update"]
 """The columns of an action table in the Word report, those the report's table has, in this order."""
 
 TABLE_STYLE = "Table Grid"
@@ -64,28 +94,35 @@ _WIDTHS = {
     "Owner": 2.5,
     "Due": 2.5,
     "Latest update": 3.5,
+    "Serves": 3.0,
+    "Evidence": 6.0,
     "Findings": 2.0,
 }
 """Relative column widths by header; a column not named here gets 3."""
+
+
+def word_text(text: str) -> str:
+    """``text`` as Word's XML can hold it: no terminal escapes, no control characters other
+    than tab and line feed, no lone surrogates or non-characters."""
+    if text.isprintable():
+        return text
+    return _NOT_IN_WORD.sub("", printable(text))
 
 
 def render_docx(report: Report) -> bytes:
     """The report as a Word document (.docx)."""
     import docx
 
+    report = word_report(report)
     document = docx.Document()
     writer = _Writer(document)
     writer.setup(report)
 
-    document.add_heading(report.title, level=0)
-    programme = _programme(report)
-    document.add_paragraph(f"{report.council_name} — {programme} — Report as of {human_date(report.as_of)}")
-    header = _section(report, "header")
-    if header is not None:
-        writer.blocks(header)
+    writer.title_page(report)
 
     document.add_heading(SUMMARY, level=1)
     writer.summary(report)
+    writer.charts(report)
 
     document.add_heading(FINDINGS, level=1)
     writer.findings(report)
@@ -106,6 +143,66 @@ def render_docx(report: Report) -> bytes:
 
 def _section(report: Report, section_id: str) -> Section | None:
     return next((section for section in report.sections if section.id == section_id), None)
+
+
+def word_report(report: Report) -> Report:
+    """``report`` with every text the Word report draws passed through :func:`word_text`."""
+    return attrs.evolve(
+        report,
+        title=word_text(report.title),
+        council_name=word_text(report.council_name),
+        council_id=word_text(report.council_id),
+        sections=[_word_section(section) for section in report.sections],
+        findings=[_word_finding(finding) for finding in report.findings],
+    )
+
+
+def _word_section(section: Section) -> Section:
+    return Section(
+        section.id,
+        word_text(section.title),
+        [_word_block(block) for block in section.blocks],
+        [_word_section(sub) for sub in section.sections],
+    )
+
+
+def _word_block(block: Block) -> Block:
+    if isinstance(block, Paragraph):
+        return attrs.evolve(block, text=word_text(block.text))
+    if isinstance(block, BulletList):
+        title = None if block.title is None else word_text(block.title)
+        return attrs.evolve(block, items=[word_text(item) for item in block.items], title=title)
+    if isinstance(block, Fields):
+        return attrs.evolve(block, items=[(word_text(label), word_text(value)) for label, value in block.items])
+    if isinstance(block, Table):
+        return Table(
+            word_text(block.caption),
+            [word_text(column) for column in block.columns],
+            [[word_text(cell) for cell in row] for row in block.rows],
+        )
+    if isinstance(block, Chart):
+        return attrs.evolve(
+            block,
+            title=word_text(block.title),
+            categories=[word_text(category) for category in block.categories],
+            series=[Series(word_text(series.name), series.values) for series in block.series],
+            description=word_text(block.description),
+            unit=None if block.unit is None else word_text(block.unit),
+        )
+    return block  # pragma: no cover - a kind of block the Word report does not draw
+
+
+def _word_finding(finding: Finding) -> Finding:
+    source = finding.source
+    if source is not None:
+        source = attrs.evolve(source, document=word_text(source.document), section=word_text(source.section))
+    return attrs.evolve(
+        finding,
+        rule_title=word_text(finding.rule_title),
+        subject=word_text(finding.subject),
+        message=word_text(finding.message),
+        source=source,
+    )
 
 
 def _field(report: Report, label: str) -> str | None:
@@ -201,6 +298,32 @@ class _Writer:
 
     # -- parts ----------------------------------------------------------------------------
 
+    def title_page(self, report: Report) -> None:
+        """The title, a line naming the council, programme and date, the header's facts with
+        their caveats, and what the document is; then a page break."""
+        from docx.enum.text import WD_BREAK
+
+        document = self.document
+        document.add_heading(report.title, level=0)
+        programme = _programme(report)
+        document.add_paragraph(f"{report.council_name} — {programme} — Report as of {human_date(report.as_of)}")
+        header = _section(report, "header")
+        self.styled(header.title if header else ABOUT, "Subtitle")
+        if header is not None:
+            self.blocks(header)
+        status = document.add_paragraph()
+        status.add_run("Status of this report: ").bold = True
+        status.add_run(STATUS_OF_REPORT)
+        document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def charts(self, report: Report) -> None:
+        """The report's charts under "At a glance": each one's description and its data as a table."""
+        section = _section(report, "charts")
+        if section is None or not section.blocks:
+            return
+        self.document.add_heading(section.title, level=2)
+        self.blocks(section)
+
     def summary(self, report: Report) -> None:
         counts = report.status_counts
         total = sum(counts.values())
@@ -227,8 +350,13 @@ class _Writer:
     def findings(self, report: Report) -> None:
         section = _section(report, "findings")
         table = next((b for b in section.blocks if isinstance(b, Table)), None) if section else None
+        extra: tuple[list[str], list[list[str]]] = ([], [])
         if table is not None:
             columns, rows = _columns(table, FINDING_COLUMNS)
+            more = [name for name in table.columns if name not in FINDING_COLUMNS]
+            if more:
+                keys, cells = _columns(table, [*EVIDENCE_KEYS, *more])
+                extra = (keys, [row for row in cells if any(row[len(EVIDENCE_KEYS) :])])
         elif report.findings:  # a report without its findings section: cite document ids
             columns = FINDING_COLUMNS
             rows = [
@@ -246,6 +374,10 @@ class _Writer:
             return
         self.document.add_paragraph("Every finding, most urgent first. The status is given in words.")
         self.table("Findings", columns, rows)
+        keys, cells = extra
+        if cells:
+            self.document.add_paragraph("The records each finding rests on, latest last.")
+            self.table("Evidence behind the findings", keys, cells)
 
     def action_plan(self, report: Report) -> None:
         section = _section(report, "action-plan")
@@ -331,10 +463,35 @@ class _Writer:
             for row in rows:
                 tr = copy.deepcopy(template)
                 for tc, value in zip(tr.tc_lst, row, strict=True):
-                    tc.p_lst[0].add_r().text = value
+                    _add_text(tc.p_lst[0], value)
                 table._tbl.append(tr)
         _describe(table, caption)
         self.document.add_paragraph()
+
+
+_RUN = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}r"
+_TEXT = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
+_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def _add_text(paragraph: Any, value: str) -> None:
+    """A run holding ``value`` at the end of a paragraph element.
+
+    Text with no tab or line break (nearly every cell) is written as one ``w:t`` straight into
+    the XML, as python-docx would, without its per-character parsing (most of a long table's time).
+    """
+    if "\t" in value or "\n" in value:
+        paragraph.add_r().text = value
+        return
+    if not value:
+        return
+    run = paragraph.makeelement(_RUN, {})
+    text = run.makeelement(_TEXT, {})
+    text.text = value
+    run.append(text)
+    paragraph.append(run)
+    if value != value.strip():
+        text.set(_SPACE, "preserve")
 
 
 def _severity(status: Status) -> int:
