@@ -1,6 +1,11 @@
 """Spreadsheet exports of a report: the action plan and the findings as CSV and XLSX, and the
 action plan as a Decidim accountability results CSV.
 
+The XLSX workbook also carries the rest of the report: a ``contents`` sheet listing every
+section heading (and the sheet holding its tables), and a sheet for each section of the report
+that has a table (or label–value pairs, such as the report's header), holding every table of
+the section and its sub-sections, each under its headings and caption, with a bold header row.
+
 Every text cell passes through :func:`engagekit.spreadsheet_cells.neutralise`, so text that a
 spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, a tab or CR first) is shown as
 text; the workbook's cells are string cells, never formulas, and text an XLSX cell cannot hold
@@ -20,12 +25,15 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import attrs
 
-from engagekit.report.document import Report, Section, Table
+from engagekit.records.cells import SURROGATES
+from engagekit.report.document import Chart, Fields, Report, Section, Table
 from engagekit.rules.findings import Finding
 from engagekit.spreadsheet_cells import neutralise
+from engagekit.terminal_text import printable
 
 ACTION_COLUMNS = ["council_id", "pillar", "outcome", "action_id", "action", "latest_status", "latest_date"]
 """The columns of the actions export, one row per action."""
@@ -171,7 +179,7 @@ def slug(text: str) -> str:
 
 # -- rows ---------------------------------------------------------------------------------
 
-Cell = str | dt.date | None
+Cell = str | int | dt.date | None
 
 
 def _action_values(report: Report) -> Iterator[list[Cell]]:
@@ -216,6 +224,8 @@ def _text(value: Cell) -> str:
         return ""
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
     text: str = neutralise(value)
     return text
 
@@ -255,11 +265,74 @@ def render_findings_csv(report: Report) -> str:
     return _csv(FINDING_COLUMNS, _finding_values(report))
 
 
-def render_xlsx(report: Report) -> bytes:
-    """A workbook with an ``actions`` and a ``findings`` sheet, the columns of the two CSVs.
+SHEET_NAME_LENGTH = 31
+"""The longest sheet name Excel accepts."""
+_NOT_IN_SHEET_NAME = re.compile(f"[\\[\\]:*?/\\\\{SURROGATES}]")
+"""What Excel refuses in a sheet name: ``[ ] : * ? / \\`` (and lone surrogates, which no XML holds)."""
+RESERVED_SHEET_NAMES = {"history"}
+"""Excel keeps the name "History" for itself."""
+CONTENTS_COLUMNS = ["section", "level", "sheet"]
+"""The columns of the ``contents`` sheet: every heading, its depth (1 for a top-level section)
+and the sheet holding its tables (blank where it has none)."""
 
-    Each sheet has a bold header row, frozen on screen and repeated on every printed page;
-    dates are real dates.
+
+def sheet_name(title: str, used: set[str]) -> str:
+    """A sheet name for ``title`` that Excel accepts and no other sheet in ``used`` (lower-cased) has.
+
+    Characters Excel refuses and control characters are dropped, an apostrophe may not start or
+    end it, it is cut to 31 characters, and a name already taken gets " (2)", " (3)"...
+    The name is added to ``used``.
+    """
+    text = " ".join(_NOT_IN_SHEET_NAME.sub(" ", printable(title, multiline=False)).split()).strip("'").strip()
+    base = text or "Section"
+    name = base[:SHEET_NAME_LENGTH].rstrip().strip("'") or "Section"
+    number = 1
+    while name.lower() in used or name.lower() in RESERVED_SHEET_NAMES:
+        number += 1
+        suffix = f" ({number})"
+        name = base[: SHEET_NAME_LENGTH - len(suffix)].rstrip().strip("'") + suffix
+    used.add(name.lower())
+    return name
+
+
+FIELD_COLUMNS = ["Field", "Value"]
+"""The header row of a section's label–value pairs (its :class:`Fields`) on its sheet."""
+
+
+def _has_table(section: Section) -> bool:
+    return any(isinstance(block, Table | Chart | Fields) for block in section.blocks) or any(
+        _has_table(sub) for sub in section.sections
+    )
+
+
+def _section_tables(section: Section, path: tuple[str, ...] = ()) -> Iterator[tuple[str, Table]]:
+    """Every table of ``section`` and its sub-sections (a chart's as its data, label–value pairs
+    as a two-column table), with the headings above it."""
+    path = (*path, section.title)
+    for block in section.blocks:
+        if isinstance(block, Fields):
+            yield " › ".join(path), Table("", FIELD_COLUMNS, [[label, value] for label, value in block.items])
+        elif isinstance(block, Table):
+            yield " › ".join(path), block
+        elif isinstance(block, Chart):
+            yield " › ".join(path), block.table()
+    for sub in section.sections:
+        yield from _section_tables(sub, path)
+
+
+def _contents(section: Section, level: int, sheet: str) -> Iterator[list[Cell]]:
+    yield [section.title, level, sheet if _has_table(section) else None]
+    for sub in section.sections:
+        yield from _contents(sub, level + 1, sheet)
+
+
+def render_xlsx(report: Report) -> bytes:
+    """A workbook with an ``actions`` and a ``findings`` sheet (the columns of the two CSVs), a
+    ``contents`` sheet, and a sheet for each section of the report that has a table.
+
+    The actions, findings and contents sheets have a bold header row, frozen on screen and
+    repeated on every printed page; dates are real dates. Every text cell is neutralised and
+    escaped (:func:`xlsx_text`).
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -268,9 +341,14 @@ def render_xlsx(report: Report) -> bytes:
 
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
+    used = {"actions", "findings", "contents"}
+    named = [(section, sheet_name(section.title, used)) for section in report.sections if _has_table(section)]
+    sheet_of = {id(section): name for section, name in named}
+    contents = (row for section in report.sections for row in _contents(section, 1, sheet_of.get(id(section), "")))
     sheets: list[tuple[str, list[str], Iterator[list[Cell]], dict[str, float]]] = [
         ("actions", ACTION_COLUMNS, _action_values(report), {"pillar": 28, "outcome": 50, "action": 80}),
         ("findings", FINDING_COLUMNS, _finding_values(report), {"rule": 40, "subject": 30, "message": 80}),
+        ("contents", CONTENTS_COLUMNS, contents, {"section": 80, "sheet": 32}),
     ]
     for title, columns, rows, widths in sheets:
         sheet = workbook.create_sheet(title)
@@ -290,15 +368,48 @@ def render_xlsx(report: Report) -> bytes:
                 if isinstance(value, dt.date):
                     cell = WriteOnlyCell(sheet, value=dt.datetime.combine(value, dt.time()))
                     cell.number_format = "yyyy-mm-dd"
+                elif isinstance(value, int):
+                    cell = WriteOnlyCell(sheet, value=value)
                 else:
                     cell = WriteOnlyCell(sheet, value=None if value is None else xlsx_text(value))
                     if cell.data_type == "f":
                         cell.data_type = "s"  # text that starts with "=" is text, never a formula
                 cells.append(cell)
             sheet.append(cells)
+    for section, name in named:
+        _section_sheet(workbook.create_sheet(name), section, bold)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _section_sheet(sheet: Any, section: Section, bold: Any) -> None:
+    """One section's tables, one under another: the headings above each and its caption in bold,
+    then its header row in bold, its rows, and a blank row."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils import get_column_letter
+
+    def text_cell(value: str, strong: bool = False) -> Any:
+        cell = WriteOnlyCell(sheet, value=xlsx_text(value) if value else None)
+        if cell.data_type == "f":
+            cell.data_type = "s"  # text, never a formula
+        if strong:
+            cell.font = bold
+        return cell
+
+    tables = list(_section_tables(section))
+    widest = max(len(table.columns) for _, table in tables)
+    for index in range(1, widest + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 40 if index <= 2 else 24
+    for number, (headings, table) in enumerate(tables):
+        if number:
+            sheet.append([])
+        sheet.append([text_cell(headings, True)])
+        if table.caption and table.caption != headings.rsplit(" › ", 1)[-1]:
+            sheet.append([text_cell(table.caption, True)])
+        sheet.append([text_cell(column, True) for column in table.columns])
+        for row in table.rows:
+            sheet.append([text_cell(value) for value in row])
 
 
 def render_decidim_results(report: Report) -> str:
