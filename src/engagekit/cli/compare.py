@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 
 import click
 
 from engagekit.cli.app import App, UsageProblem, parse_date, pass_app, today
-from engagekit.cli.output import write_output
+from engagekit.cli.output import is_stdout, write_output
+from engagekit.terminal_text import printable
 
 
 @click.command()
@@ -69,4 +71,9 @@ def compare(
     result = compare_councils(entries, when)
     if store:
         store.close()
-    write_output(renderers[format_name].render(result), output)
+    content = renderers[format_name].render(result)
+    if isinstance(content, str) and is_stdout(output) and sys.stdout.isatty():
+        # Councils' names come from their definitions: a format that does not make its text printable
+        # (HTML keeps it as written) must still not let an escape in a name act on the terminal.
+        content = printable(content)
+    write_output(content, output)

@@ -77,6 +77,7 @@ def export(
       engagekit export -c basildon -f decidim --decidim-export decidim.csv -o filled.csv
     """
     from engagekit.records.exports import ExportProblem, export_writer
+    from engagekit.terminal_text import printable
 
     council = app.council(council_id, definition)
     decidim_given = {"--decidim-statuses": decidim_statuses, "--decidim-export": decidim_export}
@@ -101,7 +102,7 @@ def export(
         try:
             write_output(writer, output, binary=binary)
         except ExportProblem as problem:
-            raise UsageProblem(str(problem)) from None
+            raise UsageProblem(printable(str(problem))) from None
 
 
 def _no_records(kind: RecordKind | None) -> list[Record]:

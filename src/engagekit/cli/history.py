@@ -41,8 +41,9 @@ def history(app: App, council_id: str | None, definition: Path | None, action_id
             if action_id in actions:
                 updates = store.history(council.id, action_id)
     if action_id not in actions:
-        known = printable(", ".join(actions), multiline=False)
-        raise UsageProblem(f"no action {action_id!r} in {council.id}; actions: {known or 'none'}")
+        known = ", ".join(actions)
+        message = f"no action {action_id!r} in {council.id}; actions: {known or 'none'}"
+        raise UsageProblem(printable(message, multiline=False))
     _echo(f"{action_id}: {actions[action_id]}")
     if not updates:
         click.echo("  No updates recorded.")

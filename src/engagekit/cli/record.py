@@ -47,6 +47,7 @@ def _save(
     ``recorded_by``), so each problem names the column, as an import of the row would.
     """
     from engagekit.records.rows import RowProblem, parse_row
+    from engagekit.terminal_text import printable
 
     council = app.council(council_id, definition)
     row = {key: value for key, value in row.items() if value is not None}
@@ -60,8 +61,9 @@ def _save(
         with store:
             (stored,) = store.add(council, [record])
     except RowProblem as problem:
-        raise UsageProblem(str(problem)) from None
-    click.echo(f"Recorded {stored.kind.value} #{stored.id} for {council.name} on {stored.date.isoformat()}.")
+        raise UsageProblem(printable(str(problem))) from None
+    said = f"Recorded {stored.kind.value} #{stored.id} for {council.name} on {stored.date.isoformat()}."
+    click.echo(printable(said, multiline=False))  # the council's name is the definition's: untrusted
 
 
 @click.group()
