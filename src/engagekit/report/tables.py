@@ -413,25 +413,16 @@ def _section_sheet(sheet: Any, section: Section, bold: Any) -> None:
 
 
 def render_decidim_results(report: Report) -> str:
-    """The action plan as Decidim accountability results: pillars and outcomes as parent
-    results, actions as their children with a Decidim status and the latest percentage.
+    """The action plan as a file for Decidim's "Import results from CSV": ``;``-separated,
+    pillars and outcomes as parent results and actions as their children, engagekit's ids in
+    ``external_id``, each action's latest percentage in ``progress``.
 
-    Parent results carry the pillar's and outcome's own ids, so engagekit's Decidim importer
-    (``engagekit import --decidim``) recognises and skips them; actions carry their ids, so
-    each row comes back as an update to the same action. Dates are left blank.
+    A report format takes no options, so ``status/id`` (a Decidim status id, which only the
+    Decidim site knows) is left blank, and so are ``id`` and ``parent/id``; ``engagekit export
+    --format decidim`` writes status ids and fills in a Decidim export
+    (:mod:`engagekit.interop.decidim_export`).
     """
-    rows: list[list[Cell]] = []
-    seen_pillars: set[str] = set()
-    seen_outcomes: set[str] = set()
-    for row in action_rows(report):
-        if row.pillar_id and row.pillar_id not in seen_pillars:
-            seen_pillars.add(row.pillar_id)
-            rows.append([row.pillar_id, None, None, row.pillar, None, None, None])
-        if row.outcome_id not in seen_outcomes:
-            seen_outcomes.add(row.outcome_id)
-            rows.append([row.outcome_id, row.pillar_id or None, None, row.outcome, None, None, None])
-        latest = row.latest
-        status = DECIDIM_STATUS.get(latest.status) if latest else None
-        progress = f"{latest.percent:g}" if latest and latest.percent is not None else None
-        rows.append([row.action_id, row.outcome_id, status, row.action, None, None, progress])
-    return _csv(DECIDIM_RESULT_COLUMNS, iter(rows))
+    from engagekit.interop.decidim_export import import_file, lines_from_report
+
+    text, _ = import_file(lines_from_report(report), statuses=None)
+    return text
