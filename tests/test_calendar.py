@@ -132,6 +132,25 @@ def test_the_review_the_rules_judge_carries_their_verdict() -> None:
     )
 
 
+def test_obligations_made_for_each_place_have_an_event_each() -> None:
+    text = (
+        tiny()
+        .replace("adopted: 2021-03-15", "adopted: 2021-03")
+        .replace("months_after_adoption: 6}", "months_after_adoption: 6, for_each: {area_kind: ward, place: area}}")
+    )
+    entries = [e for e in calendar_entries(load_definition_text(text), dt.date(2023, 6, 1)) if e.kind == "report"]
+    after = "to Cabinet, 6 months after adoption on March 2021"
+    assert [(e.item_id, e.start, e.summary) for e in entries] == [
+        ("six-month-report.north", dt.date(2021, 9, 30), f"Report due: Six-month report: North {after}"),
+        ("six-month-report.south", dt.date(2021, 9, 30), f"Report due: Six-month report: South {after}"),
+    ]
+    assert (
+        entries[0].lines[0]
+        == "Due by September 2021: the documents give only the month, so it is shown on its last day."
+    )
+    assert entries[0].uid("tiny") != entries[1].uid("tiny")
+
+
 def test_a_date_the_documents_only_expect_is_tentative() -> None:
     text = to_ical(
         load_definition_text(tiny()),
@@ -209,7 +228,9 @@ def test_the_file_is_valid_icalendar(definition: Path, store_env: dict[str, str]
     assert result.returncode == 0, result.stderr
     raw = result.stdout.encode("utf-8")
     assert raw.endswith(b"\r\n")
-    assert b"\n" not in raw.replace(b"\r\n", b"") and b"\r" not in raw.replace(b"\r\n", b"")  # CRLF only
+    bare = raw.replace(b"\r\n", b"")
+    assert b"\n" not in bare  # every line ends CRLF: no bare LF
+    assert b"\r" not in bare  # and no bare CR
     lines = raw.split(b"\r\n")[:-1]
     assert max(len(line) for line in lines) <= 75  # octets, folded by RFC 5545's rule
     for line in Contentlines.from_ical(result.stdout):  # type: ignore[no-untyped-call]

@@ -59,18 +59,17 @@ def calendar(
       engagekit calendar --definition my-council.yaml --output - | less
     """
     from engagekit.records.kinds import EngagementEvent, InstanceRecord, RecordKind
-    from engagekit.report.calendar import calendar_entries, recorded_entries, to_ical
+    from engagekit.report.calendar import council_calendar, to_ical
 
     council = app.council(council_id, definition)
     when = as_of or today()
     store = app.store(must_exist=True) if use_records else None
     if store is None:
-        entries = calendar_entries(council, when)
+        entries = council_calendar(council, when)
     else:
         with store:
-            entries = calendar_entries(council, when, store.evidence(council))
             events = [r for r in store.records(council.id, RecordKind.EVENT) if isinstance(r, EngagementEvent)]
             instances = [r for r in store.records(council.id, RecordKind.INSTANCE) if isinstance(r, InstanceRecord)]
-        entries = sorted([*entries, *recorded_entries(council, events, when, instances)], key=lambda e: e.start)
+            entries = council_calendar(council, when, store.evidence(council), events, instances)
     app.warn_plugin_problems()
     write_output(to_ical(council, entries, when), output)

@@ -30,6 +30,7 @@ import attrs
 
 from engagekit.model.certainty import Certainty, Qualified
 from engagekit.model.council import Council
+from engagekit.model.governance import CoverageRule, LocalPlanRule, ReportDue
 from engagekit.model.instances import body_instances, obligation_places
 from engagekit.model.local import instance_name
 from engagekit.model.sources import PartialDate, human_date
@@ -75,6 +76,18 @@ class CalendarEntry:
         if self.dated_uid:
             name += f"/{self.start.isoformat()}"
         return str(uuid.uuid5(UID_NAMESPACE, name))
+
+
+def council_calendar(
+    council: Council,
+    as_of: dt.date,
+    evidence: Evidence | None = None,
+    events: Iterable[EngagementEvent] = (),
+    instances: Iterable[InstanceRecord] = (),
+) -> list[CalendarEntry]:
+    """Everything on the council's calendar as of ``as_of``: its due dates and its recorded events, by date."""
+    found = [*calendar_entries(council, as_of, evidence), *recorded_entries(council, events, as_of, instances)]
+    return sorted(found, key=_order)
 
 
 def calendar_entries(council: Council, as_of: dt.date, evidence: Evidence | None = None) -> list[CalendarEntry]:
@@ -268,7 +281,7 @@ class _Gatherer:
                 tentative = tentative or field_words(report, "after")
             for judged in report_findings(self.context, report):
                 assert judged.due is not None
-                deadline = _reported_deadline(report.due, judged.due)
+                deadline = _reported_deadline(report, programme.adopted, judged.due)
                 extra = [f"To: {report.to}"] if report.to else []
                 yield _deadline(
                     "report",
@@ -295,8 +308,6 @@ class _Gatherer:
             )
 
     def _coverage(self) -> Iterator[CalendarEntry]:
-        from engagekit.model.governance import CoverageRule
-
         for spec in self.council.programme.rules:
             if isinstance(spec, CoverageRule) and spec.by is not None:
                 yield _deadline(
@@ -361,8 +372,6 @@ class _Gatherer:
                 )
 
     def _local_plans(self) -> Iterator[CalendarEntry]:
-        from engagekit.model.governance import LocalPlanRule
-
         rules = {spec.id: spec for spec in self.council.programme.rules if isinstance(spec, LocalPlanRule)}
         for finding in self.findings:
             spec = rules.get(finding.rule_id)
@@ -378,11 +387,17 @@ class _Gatherer:
             )
 
 
-def _reported_deadline(due: PartialDate | None, latest: dt.date) -> PartialDate:
-    """The deadline as the documents put it, when they give it; else the day the rule computed."""
-    if due is not None and due.latest == latest:
-        return due
-    return PartialDate.from_date(latest)
+def _reported_deadline(report: ReportDue, adopted: PartialDate | None, judged: dt.date) -> PartialDate:
+    """The deadline as precise as the documents make it ("September 2021"), which the rule judged
+    on its last day (``judged``); the rule's day itself should the two ever disagree."""
+    written: PartialDate | None = report.due
+    if report.months_after is not None and report.after is not None:
+        written = report.after.add_months(report.months_after)
+    elif report.months_after_adoption is not None and adopted is not None:
+        written = adopted.add_months(report.months_after_adoption)
+    if written is not None and written.latest == judged:
+        return written
+    return PartialDate.from_date(judged)
 
 
 def _deadline(
