@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -384,3 +385,65 @@ def test_control_characters_in_a_definition_do_not_break_the_word_report() -> No
     assert document.core_properties.title == "Hostile Council: The plan"
     workbook = openpyxl.load_workbook(io.BytesIO(render_xlsx(report)))
     assert all(len(name) <= 31 for name in workbook.sheetnames)
+
+
+@pytest.mark.parametrize("council_id", list(BUNDLED))
+def test_the_word_headings_run_in_order_under_a_title_page(
+    reports: dict[tuple[str, bool], Report], council_id: str
+) -> None:
+    """A committee paper's headings never skip a level, so Word's navigation pane reads as an outline."""
+    report = reports[council_id, True]
+    document = docx.Document(io.BytesIO(render_docx(report)))
+    styles = [p.style.name for p in document.paragraphs]
+    assert styles[:3] == ["Title", "Normal", "Subtitle"]
+    assert document.paragraphs[2].text == "About this report"
+    levels = [int(name.removeprefix("Heading ")) for name in styles if name.startswith("Heading ")]
+    assert levels[0] == 1
+    assert all(later <= earlier + 1 for earlier, later in itertools.pairwise(levels))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Status of this report:" in text
+    assert all(repeats_header(table) for table in document.tables)
+
+
+def repeats_header(table: Any) -> bool:
+    marker = table.rows[0]._tr.find(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}trPr/"
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader"
+    )
+    return marker is not None
+
+
+def test_each_section_with_a_table_gets_a_valid_sheet_and_its_cells_stay_text() -> None:
+    hostile = "Plan: a/b *c* [d] e? f\\g"
+    cells = Table("Risky", ["=Column", "Note"], [['=HYPERLINK("http://x")', "@SUM(A1)"], ["-x", "'quoted"]])
+    sections = [
+        Section("one", hostile, [cells]),
+        Section("two", hostile, [Table("Again", ["A"], [["1"]])]),
+        Section("history", "History", [Table("H", ["A"], [["2"]])]),
+        Section("long", "A section title far longer than thirty-one characters", [Table("L", ["A"], [["3"]])]),
+        Section("prose", "Only prose", [], [Section("sub", "Sub with a table", [Table("S", ["A"], [["4"]])])]),
+        Section("none", "No table at all", []),
+    ]
+    report = Report("x", "X", "X", AS_OF, sections, {})
+    workbook = openpyxl.load_workbook(io.BytesIO(render_xlsx(report)))
+    names = workbook.sheetnames
+    assert names[:3] == ["actions", "findings", "contents"]
+    assert names[3:] == [
+        "Plan a b c d e f g",
+        "Plan a b c d e f g (2)",
+        "History (2)",
+        "A section title far longer than",
+        "Only prose",
+    ]
+    assert all(len(name) <= 31 and not set(name) & set("[]:*?/\\") for name in names)
+    assert len({name.lower() for name in names}) == len(names)
+    sheet = workbook["Plan a b c d e f g"]
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0][0] == hostile
+    assert values[2][:2] == ["'=Column", "Note"]
+    assert values[3][:2] == ['\'=HYPERLINK("http://x")', "'@SUM(A1)"]
+    assert values[4][:2] == ["'-x", "''quoted"]
+    assert all(cell.data_type == "s" for row in sheet.iter_rows() for cell in row if cell.value is not None)
+    contents = list(workbook["contents"].iter_rows(min_row=2, values_only=True))
+    assert ("No table at all", 1, None) in contents
+    assert ("Sub with a table", 2, "Only prose") in contents
