@@ -4,7 +4,9 @@ Nothing needs setting: by default records go to a SQLite file in the user's data
 (``~/.local/share/engagekit/engagekit.db`` on Linux). ``ENGAGEKIT_DATABASE_URL`` points at
 another file or a PostgreSQL server (``postgresql+psycopg://user@host/db``). The config file is
 ``ENGAGEKIT_CONFIG`` if set, else ``config.toml`` in the user's config directory; environment
-variables win over it. Only commands that use records import this module (pydantic is heavy).
+variables win over it. The web service also reads ``ENGAGEKIT_PUBLIC_BASE_URL`` and
+``ENGAGEKIT_SECRET_KEY`` (never printed: it is kept as a secret). Only commands that use
+records import this module (pydantic is heavy).
 
 Read them with :func:`load_settings`: a config file that is not TOML, or a setting that is not
 what it should be, is a :class:`SettingsProblem` whose one-line message names the file and
@@ -17,7 +19,7 @@ import os
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
@@ -47,6 +49,15 @@ class Settings(BaseSettings):
     )
     recorded_by: str | None = Field(default=None, description="Who records, when --by is not given.")
     busy_timeout_ms: int = Field(default=30_000, ge=0, description="How long SQLite waits for another writer.")
+    public_base_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$",
+        description="Where the web service is reached from outside (https://engage.example.gov.uk); "
+        "https turns on HSTS.",
+    )
+    secret_key: SecretStr | None = Field(
+        default=None, description="The web service's signing key (ENGAGEKIT_SECRET_KEY), for sign-in sessions."
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -118,4 +129,6 @@ def _what(problem: ErrorDetails) -> str:
         return f"must be at least {limits.get('ge')}"
     if kind in ("string_type", "path_type"):
         return "must be text"
+    if kind == "string_pattern_mismatch":
+        return "must be an http:// or https:// address with no query or fragment"
     return str(problem.get("msg", "is not valid")).lower()

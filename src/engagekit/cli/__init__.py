@@ -36,6 +36,8 @@ COMMANDS = {
     "new-council": "engagekit.cli.new_council:new_council",
     "opendata": "engagekit.cli.opendata:opendata",
     "schema": "engagekit.cli.schema_cmd:schema",
+    "serve": "engagekit.cli.serve:serve",
+    "publish": "engagekit.cli.publish:publish",
 }
 
 
@@ -55,6 +57,8 @@ SUMMARIES = {
     "new-council": "Start a plugin package for a new council: engagekit-<id>/.",
     "opendata": "Publish a council's community hubs as an Open Referral UK API, in a folder.",
     "schema": "Print the JSON Schema (draft 2020-12) of council definition files.",
+    "serve": "Serve the public pages, the JSON API and the Open Referral UK API over HTTP.",
+    "publish": "Write a council's public pages as a static site, in a folder.",
 }
 """The first paragraph of each command's help, so ``engagekit --help`` lists the commands without
 importing them (``tests/test_startup.py`` holds each to its command's own help)."""

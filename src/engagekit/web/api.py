@@ -1,0 +1,162 @@
+"""The read-only JSON API under ``/api/``: councils, and each council's report, findings and actions.
+
+Every answer about a council as of a date is taken from the JSON report (``engagekit report
+--format json``, its shape in ``docs/report-schema.json``), built once per council, date and
+state of the store (:mod:`engagekit.web.state`): ``findings`` are the report's ``findings`` and
+``actions`` its ``data.actions``. GETs carry ETags; errors are problem details (RFC 9457).
+Writing comes later, with tokens.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
+from starlette.responses import Response
+
+from engagekit.web.pages import site
+from engagekit.web.responses import PROBLEM, tagged_json
+from engagekit.web.state import Built, Site, read_as_of
+
+AS_OF = Query(
+    default=None,
+    description="Report as of this date, written YYYY-MM-DD (default: today). Nothing after it counts.",
+    examples=["2026-03-31"],
+)
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem."""
+
+    type: str = Field(description="Always about:blank: the status says what kind of problem it is.")
+    title: str
+    status: int
+    detail: str = Field(description="What is wrong, in one line.")
+
+
+class CouncilLinks(BaseModel):
+    dashboard: str
+    report: str
+    findings: str
+    actions: str
+    oruk: str
+
+
+class CouncilSummary(BaseModel):
+    id: str
+    name: str
+    links: CouncilLinks
+
+
+class CouncilList(BaseModel):
+    councils: list[CouncilSummary]
+
+
+class Findings(BaseModel):
+    council_id: str
+    as_of: str = Field(description="The as-of date, YYYY-MM-DD.")
+    findings: list[dict[str, Any]] = Field(description="The report's findings, as in the JSON report.")
+
+
+class Actions(BaseModel):
+    council_id: str
+    as_of: str = Field(description="The as-of date, YYYY-MM-DD.")
+    actions: list[dict[str, Any]] = Field(
+        description="The action plan's actions with their latest update (data.actions)."
+    )
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "A bad as-of date or query.", "model": Problem, "content": {PROBLEM: {}}},
+    404: {"description": "No such council.", "model": Problem, "content": {PROBLEM: {}}},
+}
+ETAG = {
+    "ETag": {"description": "The SHA-256 of the body; send it back as If-None-Match.", "schema": {"type": "string"}}
+}
+
+router = APIRouter(prefix="/api", tags=["read"])
+
+
+def _summary(council_id: str, name: str) -> dict[str, Any]:
+    base = f"/api/councils/{council_id}"
+    return {
+        "id": council_id,
+        "name": name,
+        "links": {
+            "dashboard": f"/councils/{council_id}",
+            "report": f"{base}/report",
+            "findings": f"{base}/findings",
+            "actions": f"{base}/actions",
+            "oruk": f"/councils/{council_id}/oruk/",
+        },
+    }
+
+
+def _built(state: Site, council_id: str, as_of: str | None) -> Built:
+    council = state.council(council_id)
+    return state.built(council, read_as_of(as_of, state.today()))
+
+
+def _report(state: Site, built: Built) -> dict[str, Any]:
+    return built.data(state.renderer("json"))
+
+
+@router.get(
+    "/councils",
+    response_model=CouncilList,
+    responses={200: {"headers": ETAG}},
+    summary="The councils installed",
+)
+def councils(request: Request) -> Response:
+    listed = [_summary(council.id, council.name) for council in site(request).councils()]
+    return tagged_json(request, {"councils": listed})
+
+
+@router.get(
+    "/councils/{council_id}",
+    response_model=CouncilSummary,
+    responses={200: {"headers": ETAG}, 404: ERRORS[404]},
+    summary="One council",
+)
+def council(request: Request, council_id: str) -> Response:
+    found = site(request).council(council_id)
+    return tagged_json(request, _summary(found.id, found.name))
+
+
+@router.get(
+    "/councils/{council_id}/report",
+    response_model=dict[str, Any],
+    responses={200: {"headers": ETAG, "description": "The JSON report (docs/report-schema.json)."}, **ERRORS},
+    summary="A council's report as of a date",
+)
+def report(request: Request, council_id: str, as_of: str | None = AS_OF) -> Response:
+    state = site(request)
+    return tagged_json(request, _report(state, _built(state, council_id, as_of)))
+
+
+@router.get(
+    "/councils/{council_id}/findings",
+    response_model=Findings,
+    responses={200: {"headers": ETAG}, **ERRORS},
+    summary="A council's findings as of a date",
+)
+def findings(request: Request, council_id: str, as_of: str | None = AS_OF) -> Response:
+    state = site(request)
+    data = _report(state, _built(state, council_id, as_of))
+    return tagged_json(
+        request, {"council_id": data["council"]["id"], "as_of": data["as_of"], "findings": data["findings"]}
+    )
+
+
+@router.get(
+    "/councils/{council_id}/actions",
+    response_model=Actions,
+    responses={200: {"headers": ETAG}, **ERRORS},
+    summary="A council's actions, each with its latest update, as of a date",
+)
+def actions(request: Request, council_id: str, as_of: str | None = AS_OF) -> Response:
+    state = site(request)
+    data = _report(state, _built(state, council_id, as_of))
+    listed = (data.get("data") or {}).get("actions", [])
+    return tagged_json(request, {"council_id": data["council"]["id"], "as_of": data["as_of"], "actions": listed})
