@@ -402,7 +402,9 @@ def test_a_renderer_name_registered_twice_is_refused_naming_the_first_owner() ->
     )
     host = get_plugin_host(environ={}, plugins={"loud": loud})
     renderers = host.renderers()
-    assert renderers["text"].render is render_text, "the built-in text format is kept"
+    report = council_report(host.council("basildon"), dt.date(2026, 3, 31), host=host)
+    assert renderers["text"].render(report) == render_text(report), "the built-in text format is kept"
+    assert renderers["text"].description == "Plain text for reading at a terminal"
     [problem] = host.problems
     assert problem.plugin == "loud"
     assert "format 'text' is already registered by 'engagekit.builtins.renderers'; refused" in problem.message
@@ -492,6 +494,135 @@ def test_strict_mode_is_quiet_when_nothing_is_wrong(every_hook: types.ModuleType
     host = get_plugin_host(environ=STRICT, plugins={"every_hook": every_hook})
     assert list(host.councils()) == ["basildon", "bathnes", "testshire", "thurrock"]
     assert set(host.renderers()) == BUILT_IN_FORMATS | {"shout"}
+
+
+# -- asking for one council --------------------------------------------------------------
+
+NO_CACHE = {"ENGAGEKIT_NO_CACHE": "1"}
+"""Every definition is read and checked from its file: nothing is kept between hosts."""
+
+
+@pytest.fixture
+def loaded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The name of each definition the loader reads and checks (YAML, structure, checks), in order."""
+    from engagekit.definition import loading
+
+    names: list[str] = []
+    real = loading.load_definition_bytes
+
+    def spy(raw: bytes, name: str = "<definition>") -> Council:
+        names.append(Path(name).name)
+        return real(raw, name)
+
+    monkeypatch.setattr(loading, "load_definition_bytes", spy)
+    return names
+
+
+def test_asking_for_one_council_loads_only_its_definition(loaded: list[str]) -> None:
+    host = get_plugin_host(environ=NO_CACHE)
+    assert host.council("thurrock").id == "thurrock"
+    assert loaded == ["thurrock.yaml"]
+    assert host.council("basildon").id == "basildon"  # another one asked for later is loaded then
+    assert loaded == ["thurrock.yaml", "basildon.yaml"]
+    assert list(host.councils()) == BUNDLED_IDS  # and all of them when all are asked for, each once
+    assert loaded == ["thurrock.yaml", "basildon.yaml", "bathnes.yaml"]
+    assert host.problems == []
+
+
+def test_another_councils_broken_definition_is_not_loaded_for_one_council(tmp_path: Path, loaded: list[str]) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(BROKEN_YAML, encoding="utf-8")  # its id, 'broken', is on its first line
+    host = get_plugin_host(environ={**NO_CACHE, "ENGAGEKIT_DEFINITIONS": str(broken)})
+    assert host.council("basildon").name == "Basildon Borough Council"
+    assert loaded == ["basildon.yaml"]
+    assert host.problems == []
+    assert list(host.councils()) == BUNDLED_IDS  # checking every council still finds it
+    [problem] = host.problems
+    assert f"{broken}:6: programme.colour: unknown key 'colour'" in problem.message
+    assert problem.definition == str(broken)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "name: No Id Yet\nprogramme: {id: p, name: P}\n",  # no id: only a full read can say what is wrong
+        "id: [not, plain]\nname: Odd\n",  # an id that is not a plain value
+        "name: Early\nbad: [unclosed\nid: later\n",  # a syntax error before the id
+        "<<: {id: merged}\nname: Merged\n",  # an id that only a merge gives
+    ],
+)
+def test_a_definition_whose_id_cannot_be_read_ahead_is_loaded_and_its_problems_reported(
+    tmp_path: Path, loaded: list[str], text: str
+) -> None:
+    odd = tmp_path / "odd.yaml"
+    odd.write_text(text, encoding="utf-8")
+    host = get_plugin_host(environ={**NO_CACHE, "ENGAGEKIT_DEFINITIONS": str(odd)})
+    assert host.council("bathnes").id == "bathnes"
+    assert "odd.yaml" in loaded
+    [problem] = host.problems
+    assert problem.definition == str(odd)
+
+
+def test_a_council_read_ahead_by_its_id_is_still_checked(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(BROKEN_YAML, encoding="utf-8")
+    host = get_plugin_host(environ={**NO_CACHE, "ENGAGEKIT_DEFINITIONS": str(broken)})
+    with pytest.raises(UnknownCouncil, match=r"no council 'broken'; available: basildon, bathnes, thurrock"):
+        host.council("broken")
+    [problem] = host.problems
+    assert f"{broken}:6: programme.colour: unknown key 'colour'" in problem.message
+
+
+def test_a_council_asked_for_that_two_plugins_register_is_refused_naming_both() -> None:
+    definition = files("engagekit_basildon") / "basildon.yaml"
+    copycat = plugin(engagekit_register_councils=lambda register: register(definition))
+    host = get_plugin_host(environ=NO_CACHE, plugins={"copycat": copycat})
+    with pytest.raises(UnknownCouncil, match=r"no council 'basildon'; available: bathnes, thurrock"):
+        host.council("basildon")
+    [problem] = host.problems
+    assert "'basildon' and 'copycat'" in problem.message
+    assert host.council("bathnes").id == "bathnes"
+    assert len(host.problems) == 1  # reported once, however often the host is asked
+
+
+def test_an_unknown_council_names_every_council_available() -> None:
+    host = get_plugin_host(environ=NO_CACHE)
+    with pytest.raises(UnknownCouncil, match=r"no council 'nowhere'; available: basildon, bathnes, thurrock"):
+        host.council("nowhere")
+
+
+def test_strict_mode_loads_every_definition_even_for_one_council(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(BROKEN_YAML, encoding="utf-8")
+    host = get_plugin_host(environ={**STRICT, **NO_CACHE, "ENGAGEKIT_DEFINITIONS": str(broken)})
+    with pytest.raises(PluginError, match=r"engagekit.builtins.folders") as raised:
+        host.council("basildon")
+    assert f"{broken}:6: programme.colour" in str(raised.value)
+
+
+def test_a_council_given_as_a_model_is_found_without_reading_any_definition(
+    every_hook: types.ModuleType, loaded: list[str]
+) -> None:
+    built = plugin(engagekit_register_councils=lambda register: register(every_hook.build_council()))
+    host = get_plugin_host(environ=NO_CACHE, plugins={"built": built})
+    assert host.council("testshire").name == "Testshire District Council"
+    assert loaded == []
+
+
+def test_kept_models_are_used_for_one_council_and_for_all(tmp_path: Path, loaded: list[str]) -> None:
+    environ = {"ENGAGEKIT_CACHE_DIR": str(tmp_path / "cache")}
+    first = get_plugin_host(environ=environ)
+    assert list(first.councils()) == BUNDLED_IDS
+    assert sorted(loaded) == ["basildon.yaml", "bathnes.yaml", "thurrock.yaml"]
+    loaded.clear()
+    again = get_plugin_host(environ=environ)
+    assert again.council("bathnes") == first.council("bathnes")
+    assert list(again.councils()) == BUNDLED_IDS
+    assert {council_id: entry.council for council_id, entry in again.councils().items()} == {
+        council_id: entry.council for council_id, entry in first.councils().items()
+    }
+    assert loaded == []  # every model came from the cache
+    assert again.problems == []
 
 
 # -- choosing plugins ---------------------------------------------------------------------

@@ -113,3 +113,111 @@ def test_recording_into_a_current_store_loads_no_alembic(tmp_path: Path) -> None
     assert "engagekit.records.store" in modules
     assert {m.split(".")[0] for m in modules} & {"alembic", "psycopg"} == set()
     assert "engagekit.records.fast" not in modules
+
+
+# -- what is kept between runs ------------------------------------------------------------
+
+COMMAND_PLUGIN = """\
+import engagekit
+
+
+@engagekit.hookimpl
+def engagekit_register_commands(cli):
+    @cli.command("wave")
+    def wave():
+        '''Wave from a plugin that adds a command.'''
+"""
+
+
+def run_engagekit(env: dict[str, str], *args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """``engagekit ARGS`` in a process of its own, and the modules it imported."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "engagekit", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        env=env,
+    )
+    modules = {
+        line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")
+    }
+    return result, modules
+
+
+def cache_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "ENGAGEKIT_CACHE_DIR": str(tmp_path / "cache"),
+        "ENGAGEKIT_DATA_DIR": str(tmp_path / "data"),
+        "ENGAGEKIT_CONFIG": str(tmp_path / "none.toml"),
+        "ENGAGEKIT_TODAY": "2026-12-02",
+        **extra,
+    }
+
+
+def test_help_with_a_warm_cache_reads_no_package_metadata_and_no_store_or_yaml(tmp_path: Path) -> None:
+    env = cache_env(tmp_path)
+    cold, first = run_engagekit(env, "--help")
+    warm, modules = run_engagekit(env, "--help")
+    assert "importlib.metadata" in first  # the first run asks importlib.metadata, and keeps its answer
+    assert warm.returncode == 0
+    assert warm.stdout == cold.stdout
+    assert {m.split(".")[0] for m in modules} & {
+        "sqlalchemy",
+        "alembic",
+        "yaml",
+        "cattrs",
+        "pydantic",
+        "email",
+    } == set()
+    assert "importlib.metadata" not in modules
+
+
+def test_a_plugins_commands_are_in_help_from_a_cold_or_warm_cache_until_it_is_removed(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "waving_plugin.py").write_text(COMMAND_PLUGIN, encoding="utf-8")
+    info = site / "engagekit_test_waving-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: engagekit-test-waving\nVersion: 1.0\n", encoding="utf-8"
+    )
+    (info / "entry_points.txt").write_text("[engagekit]\nwaving = waving_plugin\n", encoding="utf-8")
+    env = cache_env(tmp_path, PYTHONPATH=os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")])))
+    for _ in range(2):
+        result, _modules = run_engagekit(env, "--help")
+        assert "  wave " in result.stdout, result.stderr
+    assert "Wave from a plugin" in result.stdout
+    assert "importlib.metadata" not in _modules
+    for child in info.iterdir():
+        child.unlink()
+    info.rmdir()
+    result, _modules = run_engagekit(env, "--help")
+    assert result.returncode == 0
+    assert "  wave " not in result.stdout
+
+
+def test_a_report_with_a_warm_cache_reads_no_yaml_and_says_the_same(tmp_path: Path) -> None:
+    env = cache_env(tmp_path)
+    uncached, _ = run_engagekit({**env, "ENGAGEKIT_NO_CACHE": "1"}, "report", "-c", "basildon", "-f", "json")
+    run_engagekit(env, "report", "-c", "basildon", "-f", "json")
+    warm, modules = run_engagekit(env, "report", "-c", "basildon", "-f", "json")
+    assert warm.returncode == 0, warm.stderr
+    assert warm.stdout == uncached.stdout
+    assert {m.split(".")[0] for m in modules} & {"yaml", "cattrs", "docx", "xlsxwriter", "jinja2"} == set()
+    assert not {"engagekit.definition.yaml_reader", "engagekit.definition.converter"} & modules
+    assert not {"engagekit.report.docx", "engagekit.report.tables", "engagekit.report.html"} & modules
+    assert "importlib.metadata" not in modules
+
+
+def test_a_report_on_one_council_does_not_load_another_councils_definition(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("id: broken\nname: Broken\nprogramme: {id: p, name: P}\ncolour: blue\n", encoding="utf-8")
+    env = cache_env(tmp_path, ENGAGEKIT_DEFINITIONS=str(broken), ENGAGEKIT_NO_CACHE="1")
+    command = [sys.executable, "-m", "engagekit"]
+    report = subprocess.run([*command, "report", "-c", "basildon"], env=env, capture_output=True, text=True, timeout=60)
+    assert report.returncode == 0
+    assert report.stderr == ""  # the broken file was never loaded, so there is nothing to warn of
+    listed = subprocess.run([*command, "councils"], env=env, capture_output=True, text=True, timeout=60)
+    assert f"{broken}:4: colour: unknown key 'colour'" in listed.stderr  # but it is when all are listed

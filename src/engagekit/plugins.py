@@ -8,6 +8,14 @@ working; ``ENGAGEKIT_STRICT_PLUGINS=1`` turns any such problem into an immediate
 ``KeyboardInterrupt``) while being imported or in a hook: a plugin's exit would otherwise end
 every command, ``--help`` included, with the plugin's status and no word of why.
 
+Installed plugins are found through :mod:`engagekit.installed` (``importlib.metadata``'s answer,
+kept between runs while the installed packages are unchanged). Asking for one council
+(:meth:`PluginHost.council`) loads and checks only the definitions that may be that council's:
+one whose id is known without loading it (:func:`engagekit.definition.cache.likely_id`) and is
+another is left unloaded until every council is asked for (:meth:`PluginHost.councils`, as
+``councils``, ``validate`` and ``plugins`` do). Valid definitions' checked models are kept
+between runs (:mod:`engagekit.definition.cache`).
+
 Environment controls, read when the host is built:
 
 ``ENGAGEKIT_LOAD_PLUGINS``
@@ -18,6 +26,8 @@ Environment controls, read when the host is built:
     ``1`` to fail on the first plugin problem instead of reporting it and going on.
 ``ENGAGEKIT_TRACE_PLUGINS``
     ``1`` to print each hook call to standard error.
+``ENGAGEKIT_CACHE_DIR``, ``ENGAGEKIT_NO_CACHE``
+    Where what is kept between runs goes, or ``1`` to keep nothing (:mod:`engagekit.user_cache`).
 """
 
 from __future__ import annotations
@@ -25,9 +35,8 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
-from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 import pluggy
@@ -37,6 +46,7 @@ from engagekit import hookspecs
 if TYPE_CHECKING:
     import click
 
+    from engagekit.installed import InstalledEntryPoint
     from engagekit.model import Council
     from engagekit.report.document import Section
     from engagekit.report.renderers import Renderer
@@ -92,6 +102,15 @@ class RegisteredCouncil:
     definition: str | None = None
 
 
+class _Deferred(NamedTuple):
+    """A registered definition not loaded yet: its bytes, and the id it seems to have."""
+
+    plugin: str
+    raw: bytes
+    shown: str
+    likely_id: str
+
+
 @attrs.frozen
 class HostSettings:
     """The environment controls, read once when the host is built."""
@@ -140,13 +159,15 @@ def get_plugin_host(
     :param entry_points: set ``False`` to skip installed plugins.
     """
     environ = os.environ if environ is None else environ
-    host = PluginHost(get_plugin_manager(), HostSettings.from_environ(environ))
+    host = PluginHost(get_plugin_manager(), HostSettings.from_environ(environ), environ)
     host.register_module(BUILTIN_RENDERERS)
     from engagekit.builtins.folders import DefinitionFolders
 
     host.register_builtin(DefinitionFolders(environ), BUILTIN_FOLDERS)
     if entry_points:
-        for entry_point in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name):
+        from engagekit.installed import entry_points as installed
+
+        for entry_point in installed(ENTRY_POINT_GROUP, environ):  # sorted by name
             host.load_entry_point(entry_point)
     for name, plugin in (plugins or {}).items():
         host.register(plugin, name=name)
@@ -156,12 +177,17 @@ def get_plugin_host(
 class PluginHost:
     """Registered plugins and a typed view of what their hooks provide."""
 
-    def __init__(self, pm: pluggy.PluginManager, settings: HostSettings) -> None:
+    def __init__(
+        self, pm: pluggy.PluginManager, settings: HostSettings, environ: Mapping[str, str] | None = None
+    ) -> None:
         self.pm = pm
         self.settings = settings
+        self.environ = os.environ if environ is None else environ
+        """Where the cache controls are read (``ENGAGEKIT_CACHE_DIR``, ``ENGAGEKIT_NO_CACHE``)."""
         self.problems: list[PluginProblem] = []
         self._packages: dict[str, tuple[str | None, str | None]] = {}
         self._builtin: set[str] = set()
+        self._registered: list[RegisteredCouncil | _Deferred] | None = None
         self._councils: dict[str, RegisteredCouncil] | None = None
         self._renderers: dict[str, Renderer] | None = None
 
@@ -190,18 +216,17 @@ class PluginHost:
     def register_builtin(self, plugin: object, name: str) -> None:
         """Register one of engagekit's own plugins (listed as built in, called first)."""
         self._builtin.add(name)
-        self._packages[name] = ("engagekit", _version("engagekit"))
+        self._packages[name] = ("engagekit", None)  # the version is looked up only to be listed
         self.register(plugin, name=name)
 
-    def load_entry_point(self, entry_point: metadata.EntryPoint) -> None:
+    def load_entry_point(self, entry_point: InstalledEntryPoint) -> None:
         """Load and register one installed plugin, honouring the environment controls."""
         name = entry_point.name
         if self.settings.load_only is not None and name not in self.settings.load_only:
             return
         if name in self.settings.disabled:
             return
-        dist = entry_point.dist
-        self._packages[name] = (dist.name if dist else None, dist.version if dist else None)
+        self._packages[name] = (entry_point.package, entry_point.version)
         try:
             plugin = entry_point.load()
         except KeyboardInterrupt:
@@ -229,6 +254,7 @@ class PluginHost:
         except pluggy.PluginValidationError as error:
             self.pm.unregister(plugin)
             self.problem(name, f"has a hook engagekit does not know: {error}")
+        self._registered = None
         self._councils = None
         self._renderers = None
 
@@ -266,6 +292,10 @@ class PluginHost:
                 continue
             hooks = sorted(caller.name for caller in self.pm.get_hookcallers(plugin) or [])
             package, version = self._packages.get(name, (None, None))
+            if name in self._builtin:
+                from engagekit.installed import versions
+
+                version = versions(("engagekit",), self.environ)["engagekit"]
             infos.append(PluginInfo(name, package, version, hooks, name in self._builtin))
         return sorted(infos, key=lambda info: (not info.builtin, info.name))
 
@@ -276,36 +306,9 @@ class PluginHost:
         return self._councils
 
     def _collect_councils(self) -> dict[str, RegisteredCouncil]:
-        from engagekit.definition import DefinitionError, load_definition, load_definition_bytes
-        from engagekit.definition.loading import read_definition_stream
-        from engagekit.model import Council
-
         found: dict[str, list[RegisteredCouncil]] = {}
-        for plugin_name in self._plugins_with("engagekit_register_councils"):
-
-            def register(definition: object, _plugin: str = plugin_name) -> None:
-                if isinstance(definition, Council):
-                    entry = RegisteredCouncil(definition, _plugin)
-                else:
-                    shown = str(definition)
-                    try:
-                        if isinstance(definition, str | Path):
-                            council = load_definition(definition)
-                        elif hasattr(definition, "open") and hasattr(definition, "read_bytes"):
-                            with definition.open("rb") as stream:  # a Traversable: read with a bound
-                                raw = read_definition_stream(stream, shown)
-                            council = load_definition_bytes(raw, shown)
-                        elif hasattr(definition, "read_bytes"):
-                            council = load_definition_bytes(definition.read_bytes(), shown)
-                        else:
-                            raise TypeError(f"register() takes a definition path or a Council, not {definition!r}")
-                    except DefinitionError as error:
-                        self.problem(_plugin, f"its council definition is not valid:\n{error}", definition=shown)
-                        return
-                    entry = RegisteredCouncil(council, _plugin, shown)
-                found.setdefault(entry.council.id, []).append(entry)
-
-            self._run("engagekit_register_councils", only=plugin_name, register=register)
+        for entry in self._load_deferred(lambda _: True):
+            found.setdefault(entry.council.id, []).append(entry)
         councils: dict[str, RegisteredCouncil] = {}
         for council_id in sorted(found):
             entries = found[council_id]
@@ -325,6 +328,76 @@ class PluginHost:
             councils[council_id] = entries[0]
         return councils
 
+    def _registrations(self, wanted: str | None) -> list[RegisteredCouncil | _Deferred]:
+        """What the plugins register, each definition loaded unless it is plainly another council's.
+
+        The hooks run once per host. With ``wanted`` (a council id, outside strict mode), a
+        definition whose id is known without loading it (from the cache, or read from the top
+        of its YAML) and is not ``wanted`` is read but left unloaded, so asking for one council
+        does not load and check the others; :meth:`councils` loads the rest.
+        """
+        if self._registered is not None:
+            return self._registered
+        from engagekit.definition import DefinitionError
+        from engagekit.definition.cache import likely_id, load_council
+        from engagekit.definition.loading import read_definition_file, read_definition_stream
+        from engagekit.model import Council
+
+        if self.settings.strict:
+            wanted = None  # strict mode reports every problem, so every definition is loaded
+        registered: list[RegisteredCouncil | _Deferred] = []
+        for plugin_name in self._plugins_with("engagekit_register_councils"):
+
+            def register(definition: object, _plugin: str = plugin_name) -> None:
+                if isinstance(definition, Council):
+                    registered.append(RegisteredCouncil(definition, _plugin))
+                    return
+                shown = str(definition)
+                try:
+                    if isinstance(definition, str | Path):
+                        raw = read_definition_file(definition, shown)
+                    elif hasattr(definition, "open") and hasattr(definition, "read_bytes"):
+                        with definition.open("rb") as stream:  # a Traversable: read with a bound
+                            raw = read_definition_stream(stream, shown)
+                    elif hasattr(definition, "read_bytes"):
+                        raw = definition.read_bytes()
+                    else:
+                        raise TypeError(f"register() takes a definition path or a Council, not {definition!r}")
+                    seems = None if wanted is None else likely_id(raw, self.environ)
+                    if seems is not None and seems != wanted:
+                        registered.append(_Deferred(_plugin, raw, shown, seems))
+                        return
+                    council = load_council(raw, shown, self.environ)
+                except DefinitionError as error:
+                    self.problem(_plugin, f"its council definition is not valid:\n{error}", definition=shown)
+                    return
+                registered.append(RegisteredCouncil(council, _plugin, shown))
+
+            self._run("engagekit_register_councils", only=plugin_name, register=register)
+        self._registered = registered
+        return registered
+
+    def _load_deferred(self, which: Callable[[_Deferred], bool]) -> list[RegisteredCouncil]:
+        """The registered councils, after loading the deferred definitions ``which`` picks (in order)."""
+        from engagekit.definition import DefinitionError
+        from engagekit.definition.cache import load_council
+
+        registered = self._registrations(None)
+        kept: list[RegisteredCouncil | _Deferred] = []
+        for entry in registered:
+            if not (isinstance(entry, _Deferred) and which(entry)):
+                kept.append(entry)
+                continue
+            try:
+                council = load_council(entry.raw, entry.shown, self.environ)
+            except DefinitionError as error:
+                message = f"its council definition is not valid:\n{error}"
+                self.problem(entry.plugin, message, definition=entry.shown)
+                continue
+            kept.append(RegisteredCouncil(council, entry.plugin, entry.shown))
+        registered[:] = kept
+        return [entry for entry in kept if isinstance(entry, RegisteredCouncil)]
+
     def _plugins_with(self, hook_name: str) -> list[str]:
         caller = getattr(self.pm.hook, hook_name)
         names = {impl.plugin_name for impl in caller.get_hookimpls()}
@@ -336,7 +409,21 @@ class PluginHost:
             continue
 
     def council(self, council_id: str) -> Council:
-        """The council with this id, or :class:`UnknownCouncil` naming the ones available."""
+        """The council with this id, or :class:`UnknownCouncil` naming the ones available.
+
+        Only the definitions that may be this council's are loaded (see :meth:`_registrations`),
+        unless it is not found once, or found more than once: then every council is loaded, so
+        the error names the ones available and any clash is reported as :meth:`councils` reports it.
+        """
+        if self._councils is None:
+            self._registrations(council_id)
+            matches = [
+                entry
+                for entry in self._load_deferred(lambda entry: entry.likely_id == council_id)
+                if entry.council.id == council_id
+            ]
+            if len(matches) == 1:
+                return matches[0].council
         councils = self.councils()
         if council_id not in councils:
             available = ", ".join(councils) or "none (no council plugin is installed)"
@@ -413,13 +500,6 @@ def _failure(error: BaseException, failed: str, exited: str) -> str:
         code = "" if error.code is None else repr(error.code)
         return f"{exited} (sys.exit({code}))"
     return f"{failed}: {type(error).__name__}: {error}"
-
-
-def _version(distribution: str) -> str | None:
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return None
 
 
 RegisterCallback = Callable[..., None]

@@ -135,10 +135,12 @@ class App:
         if definition is not None and council_id is not None:
             raise UsageProblem("give --council or --definition, not both")
         if definition is not None:
-            from engagekit.definition import DefinitionError, load_definition
+            from engagekit.definition import DefinitionError
+            from engagekit.definition.cache import load_council
+            from engagekit.definition.loading import read_definition_file
 
-            try:
-                return load_definition(definition)
+            try:  # checked as load_definition checks it; a valid one's model is kept between runs
+                return load_council(read_definition_file(definition, str(definition)), str(definition))
             except DefinitionError as error:
                 raise UsageProblem(str(error)) from None
         if council_id is None:

@@ -10,7 +10,6 @@ from pathlib import Path
 import click
 
 from engagekit.cli.app import App, UsageProblem, council_option, definition_option, parse_date, pass_app, today
-from engagekit.cli.output import is_stdout, write_output
 
 
 @click.command()
@@ -74,6 +73,7 @@ def report(
       engagekit report --council thurrock --format markdown --output thurrock.md
       engagekit report --definition my-council.yaml --format json
     """
+    from engagekit.cli.output import is_stdout, write_output
     from engagekit.report import council_report
 
     renderers = app.host.renderers()

@@ -12,22 +12,18 @@ import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path as FilePath
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import attrs
-from cattrs.errors import (
-    AttributeValidationNote,
-    ClassValidationError,
-    ForbiddenExtraKeysError,
-    IterableValidationError,
-    IterableValidationNote,
-)
 
-from engagekit.definition.converter import make_converter
-from engagekit.definition.yaml_reader import YamlProblem, read_yaml
-from engagekit.model.certainty import is_qualifier_field
-from engagekit.model.checks import CouncilInvalid, Path, format_path
-from engagekit.model.council import Council
+from engagekit.model.checks import Path, format_path
+
+if TYPE_CHECKING:
+    from engagekit.model.council import Council
+
+# The YAML reader, cattrs and the converter are imported by the functions that parse and
+# structure a definition: a command whose council's checked model is cached
+# (engagekit.definition.cache) never needs them.
 
 MAX_BYTES = 10 * 1024 * 1024
 """A definition file larger than this is refused (a council's model is tens of kilobytes), and no
@@ -158,6 +154,8 @@ def load_definition_bytes(raw: bytes, name: str = "<definition>") -> Council:
 
 def load_definition_text(text: str, name: str = "<definition>") -> Council:
     """Like :func:`load_definition`, from text already read; ``name`` is used in messages."""
+    from engagekit.definition.yaml_reader import YamlProblem, read_yaml
+
     try:
         data, lines = read_yaml(text)
     except YamlProblem as problem:
@@ -172,6 +170,12 @@ def load_definition_text(text: str, name: str = "<definition>") -> Council:
 
 def structure_council(data: dict[str, Any], name: str, lines: dict[Path, int] | None = None) -> Council:
     """Turn plain data (as read from YAML or JSON) into a :class:`Council`, or raise :class:`DefinitionError`."""
+    from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+
+    from engagekit.definition.converter import make_converter
+    from engagekit.model.checks import CouncilInvalid
+    from engagekit.model.council import Council
+
     lines = lines or {}
     try:
         return make_converter().structure(data, Council)
@@ -194,6 +198,11 @@ def _line_for(path: Path, lines: dict[Path, int]) -> int | None:
 
 def _flatten(error: BaseException, path: Path) -> Iterator[tuple[Path, str]]:
     """Each leaf problem in a cattrs error tree, with its path."""
+    from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+
+    from engagekit.model.certainty import is_qualifier_field
+    from engagekit.model.checks import CouncilInvalid
+
     if isinstance(error, ForbiddenExtraKeysError):
         fields = sorted(attrs.fields(error.cl), key=is_qualifier_field) if attrs.has(error.cl) else []
         allowed = ", ".join(field.name for field in fields)
@@ -215,6 +224,8 @@ def _flatten(error: BaseException, path: Path) -> Iterator[tuple[Path, str]]:
 
 
 def _step(error: BaseException) -> Path:
+    from cattrs.errors import AttributeValidationNote, IterableValidationNote
+
     for note in getattr(error, "__notes__", []):
         if isinstance(note, AttributeValidationNote):
             return (note.name,)

@@ -77,19 +77,64 @@ class YamlProblem(ValueError):
         self.path = path
 
 
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
 def _flow_depth(text: str) -> tuple[int, int]:
-    """The deepest nesting of ``[`` and ``{`` (a cheap, conservative guard), and its line."""
-    depth = deepest = line = where = 0
-    for character in text:
-        if character == "\n":
-            line += 1
-        elif character in "[{":
+    """The deepest nesting of ``[`` and ``{`` (a cheap, conservative guard), and its line.
+
+    Only the brackets are visited (a pattern finds them), so a definition with few is read at once.
+    """
+    depth = deepest = where = 0
+    for match in _BRACKETS.finditer(text):
+        if match.group() in "[{":
             depth += 1
             if depth > deepest:
-                deepest, where = depth, line
-        elif character in "]}" and depth:
+                deepest, where = depth, match.start()
+        elif depth:
             depth -= 1
-    return deepest, where + 1
+    return deepest, text.count("\n", 0, where) + 1
+
+
+def peek_id(text: str) -> str | None:
+    """The text of the document's top-level ``id``, read only as far as it; ``None`` if it is not simply there.
+
+    The plugin host uses this to leave unloaded the definitions of councils other than the one
+    asked for, so it must never name an id the full read would not give: it answers only when
+    the document is a mapping whose own ``id`` key holds a scalar (``<<`` merges never override a
+    mapping's own keys), before any syntax error, and answers ``None`` otherwise.
+    """
+    if _flow_depth(text)[0] > MAX_DEPTH:
+        return None
+    loader = _StrictLoader(text)
+    try:
+        for expected in (yaml.StreamStartEvent, yaml.DocumentStartEvent, yaml.MappingStartEvent):
+            if not isinstance(loader.get_event(), expected):
+                return None
+        while True:
+            key = loader.get_event()
+            if isinstance(key, yaml.MappingEndEvent):
+                return None
+            if isinstance(key, yaml.ScalarEvent) and key.value == "id" and key.tag is None:
+                value = loader.get_event()
+                return value.value if isinstance(value, yaml.ScalarEvent) else None
+            _skip_node(loader, key)
+            _skip_node(loader, loader.get_event())
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+
+
+def _skip_node(loader: Any, first: yaml.Event) -> None:
+    """Read past the rest of the node that starts with event ``first``."""
+    depth = 1 if isinstance(first, yaml.CollectionStartEvent) else 0
+    while depth:
+        event = loader.get_event()
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def read_yaml(text: str) -> tuple[Any, dict[Path, int]]:

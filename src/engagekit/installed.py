@@ -1,0 +1,147 @@
+"""What is installed (plugins' entry points, packages' versions), without ``importlib.metadata`` on every run.
+
+``importlib.metadata`` imports the ``email`` package to read packages' metadata: about 25 ms,
+a third of what ``engagekit --help`` may take. So each answer it gives here (the entry points
+of a group, the versions of some distributions) is kept in the user cache
+(:mod:`engagekit.user_cache`) under a fingerprint of what it was read from, and read from there
+while the fingerprint holds.
+
+The fingerprint is the interpreter, ``sys.path`` and the meta path finders, then for each
+folder on ``sys.path`` its modification time and, for each distribution's metadata folder in it
+(``*.dist-info``, ``*.egg-info``, ``EGG-INFO``), its name and the modification time and size of
+its ``entry_points.txt`` and of its metadata file. Installing, removing or upgrading a package
+adds or removes a metadata folder, which changes its parent folder's time (``importlib.metadata``
+itself relies on this to cache its searches within a process), and a version is in the
+folder's name; a file edited in place changes its own time. Taking the fingerprint costs well
+under a millisecond; on any change, ``importlib.metadata`` is asked again.
+``ENGAGEKIT_NO_CACHE=1`` asks it every time.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+import zlib
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
+
+from engagekit.user_cache import cache_folder, read_entry, write_entry
+
+FORMAT = 1
+"""Bumped whenever what an entry holds changes, so older entries are never read."""
+
+METADATA_FOLDERS = (".dist-info", ".egg-info")
+WATCHED_FILES = ("entry_points.txt", "METADATA", "PKG-INFO")
+"""The files of a metadata folder whose answers are kept: entry points, and name and version."""
+
+
+class InstalledEntryPoint(NamedTuple):
+    """One entry point of an installed distribution: what ``importlib.metadata.EntryPoint`` says of it."""
+
+    name: str
+    value: str
+    """``module`` or ``module:attribute``, as ``entry_points.txt`` writes it."""
+    group: str
+    package: str | None = None
+    """The distribution's name (``engagekit-basildon``)."""
+    version: str | None = None
+
+    def load(self) -> Any:
+        """Import the module and return the object the entry point names, as ``EntryPoint.load`` does."""
+        module_name, _, attribute = self.value.partition(":")
+        target: Any = importlib.import_module(module_name.strip())
+        names = attribute.split("[", 1)[0].strip()
+        for part in names.split(".") if names else []:
+            target = getattr(target, part)
+        return target
+
+
+def entry_points(group: str, environ: Mapping[str, str] | None = None) -> list[InstalledEntryPoint]:
+    """The entry points in ``group``, sorted by name."""
+    found = _cached(["entry_points", group], lambda: _entry_points_from_metadata(group), environ)
+    return [InstalledEntryPoint(**point) for point in found]
+
+
+def versions(distributions: tuple[str, ...], environ: Mapping[str, str] | None = None) -> dict[str, str | None]:
+    """The installed version of each distribution (``None`` for one not installed)."""
+    found = _cached(["versions", *distributions], lambda: _versions_from_metadata(distributions), environ)
+    return {name: found.get(name) for name in distributions}
+
+
+def _cached(question: list[str], answer: Callable[[], Any], environ: Mapping[str, str] | None) -> Any:
+    """``answer()``, or what it gave before for this question and fingerprint."""
+    folder = cache_folder("installed", environ)
+    if folder is None:
+        return answer()
+    key = json.dumps([FORMAT, question, fingerprint()], separators=(",", ":"))
+    # Named by the question and a checksum of the key; the key inside must match, so a clash is a miss.
+    entry = folder / f"{question[0]}-{zlib.crc32(key.encode()):08x}.json"
+    raw = read_entry(entry)
+    if raw is not None:
+        try:
+            document = json.loads(raw)
+            if isinstance(document, dict) and document.get("key") == key and "answer" in document:
+                return document["answer"]
+        except ValueError:
+            pass
+    found = answer()
+    write_entry(entry, json.dumps({"key": key, "answer": found}).encode())
+    return found
+
+
+def _entry_points_from_metadata(group: str) -> list[dict[str, str | None]]:
+    from importlib import metadata
+
+    found = []
+    for point in sorted(metadata.entry_points(group=group), key=lambda ep: ep.name):
+        dist = point.dist
+        package, version = (dist.name, dist.version) if dist is not None else (None, None)
+        found.append(InstalledEntryPoint(point.name, point.value, point.group, package, version)._asdict())
+    return found
+
+
+def _versions_from_metadata(distributions: tuple[str, ...]) -> dict[str, str | None]:
+    from importlib import metadata
+
+    found: dict[str, str | None] = {}
+    for name in distributions:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = None
+    return found
+
+
+def fingerprint() -> list[Any]:
+    """What installed packages' metadata is read from, as plain data (see the module's description)."""
+    finders = [f"{type(finder).__module__}.{type(finder).__qualname__}" for finder in sys.meta_path]
+    return [sys.version, sys.executable, finders, *(_path_entry(entry) for entry in sys.path)]
+
+
+def _path_entry(entry: str) -> list[Any]:
+    where = entry or "."
+    try:
+        found: list[Any] = [entry, os.stat(where).st_mtime_ns]  # noqa: PTH116
+    except OSError:
+        return [entry, None]
+    children = []
+    try:
+        listing = os.scandir(where)
+    except OSError:  # a zip file, or a folder that cannot be listed: its time stands for it
+        return found
+    with listing:
+        for child in listing:
+            if child.name.endswith(METADATA_FOLDERS) or child.name == "EGG-INFO":
+                folder = child.path + os.sep
+                children.append([child.name, *(_stat(folder + name) for name in WATCHED_FILES)])
+    return [*found, *sorted(children, key=lambda child: str(child[0]))]
+
+
+def _stat(path: str) -> list[int] | None:
+    try:
+        status = os.stat(path)  # noqa: PTH116 (a Path per file would double the fingerprint's time)
+    except OSError:
+        return None
+    return [status.st_mtime_ns, status.st_size]
