@@ -52,20 +52,6 @@ FINDING_COLUMNS = [
 ]
 """The columns of the findings export, one row per finding."""
 
-DECIDIM_RESULT_COLUMNS = ["id", "parent/id", "status/id", "title/en", "start_date", "end_date", "progress"]
-"""The columns of a Decidim accountability results CSV, as engagekit's Decidim importer reads it."""
-
-DECIDIM_STATUS = {
-    "not-started": "not_started",
-    "in-progress": "in_progress",
-    "at-risk": "in_progress",
-    "delayed": "in_progress",
-    "completed": "completed",
-    "cancelled": "cancelled",
-}
-"""engagekit's action statuses as Decidim status ids. Decidim has no "at risk" or "delayed": both are
-in progress there, so they come back from Decidim as ``in-progress``."""
-
 NONE_RECORDED = "none recorded"
 """What the "Latest update" cell says for an action with no update."""
 
