@@ -1,7 +1,8 @@
 """Writing command output: to standard output, or to the path ``--output`` names, as that path is.
 
-Every command that writes a file (``report``, ``export``, ``compare``, ``opendata``,
-``schema``) writes through :func:`write_output`, which treats the path as what it is:
+Every command that writes a file (``report``, ``export``, ``compare``, ``calendar``,
+``schema``) writes through :func:`write_output`, which treats the path as what it is
+(``opendata`` writes a folder, renamed in whole by :mod:`engagekit.cli.opendata`):
 
 - a regular file, or a path that does not exist yet, is written whole or not at all: into a
   temporary file in the same folder, flushed and synced, then renamed over the target. An
