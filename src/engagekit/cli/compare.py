@@ -72,8 +72,16 @@ def compare(
     if store:
         store.close()
     content = renderers[format_name].render(result)
-    if isinstance(content, str) and is_stdout(output) and sys.stdout.isatty():
+    if isinstance(content, str) and is_stdout(output) and _on_terminal():
         # Councils' names come from their definitions: a format that does not make its text printable
         # (HTML keeps it as written) must still not let an escape in a name act on the terminal.
         content = printable(content)
     write_output(content, output)
+
+
+def _on_terminal() -> bool:
+    """Whether standard output is a terminal (false for a pipe, a file or a closed stream)."""
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
