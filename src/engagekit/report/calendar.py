@@ -109,11 +109,13 @@ def recorded_entries(
         names.update((placed.id, placed.name) for placed in body_instances(council, body))
     for instance in instances:
         names[instance.full_id] = instance.name
-    areas = {area.id: area.name for area in council.areas}
-    clusters = {cluster.id: cluster.name for cluster in council.clusters}
-    hubs = {hub.id: hub.name for hub in council.hubs}
+    places = {
+        "Area": {area.id: area.name for area in council.areas},
+        "Cluster": {cluster.id: cluster.name for cluster in council.clusters},
+        "Hub": {hub.id: hub.name for hub in council.hubs},
+    }
     records = [event for event in events if event.id is not None]
-    first: dict[int, int] = {}
+    first: dict[int, int] = {}  # each record's first form: the record the corrections go back to
     replaced: set[int] = set()
     for event in sorted(records, key=lambda each: each.id or 0):
         assert event.id is not None
@@ -125,45 +127,41 @@ def recorded_entries(
         assert event.id is not None
         if event.id in replaced or event.date > as_of:
             continue
-        kind = event.event_kind.value
-        words = kind.replace("-", " ")
+        words = event.event_kind.value.replace("-", " ")
         held_by = names.get(event.body_id, event.body_id) if event.body_id else None
         what = event.title or (f"{held_by} {words}" if held_by else words[:1].upper() + words[1:])
         if event.agm:
             what += " (AGM)"
-        lines = [f"Recorded {words}: {what}."]
-        where = [
-            f"{label}: {table.get(value, value)}"
-            for label, table, value in (
-                ("Body", names, event.body_id),
-                ("Area", areas, event.area_id),
-                ("Cluster", clusters, event.cluster_id),
-                ("Hub", hubs, event.hub_id),
-            )
-            if value
-        ]
-        lines += where
-        if event.body_id:
-            lines.append("A public meeting." if event.public else "Not a public meeting.")
-        if event.attendance is not None:
-            lines.append(f"Attendance: {event.attendance}.")
-        if event.level is not None:
-            lines.append(f"Participation level: {event.level.value}.")
-        if event.note:
-            lines.append(f"Note: {event.note}")
-        lines.append(f"Record #{event.id}.")  # who recorded it stays in the store: the file may be published
         found.append(
             CalendarEntry(
-                kind=f"recorded-{kind}",
+                kind=f"recorded-{event.event_kind.value}",
                 item_id=str(first[event.id]),
                 summary=what,
                 start=event.date,
                 end=event.end_date or event.date,
-                lines=tuple(lines),
+                lines=(f"Recorded {words}: {what}.", *_event_details(event, held_by, places)),
                 dated_uid=False,
             )
         )
     return sorted(found, key=_order)
+
+
+def _event_details(event: EngagementEvent, held_by: str | None, places: dict[str, dict[str, str]]) -> list[str]:
+    """What a recorded event's record says besides its title: where, who came, its note."""
+    lines = [f"Body: {held_by}"] if held_by else []
+    for label, value in (("Area", event.area_id), ("Cluster", event.cluster_id), ("Hub", event.hub_id)):
+        if value:
+            lines.append(f"{label}: {places[label].get(value, value)}")
+    if event.event_kind.value == "meeting":
+        lines.append("A public meeting." if event.public else "Not a public meeting.")
+    if event.attendance is not None:
+        lines.append(f"Attendance: {event.attendance}.")
+    if event.level is not None:
+        lines.append(f"Participation level: {event.level.value}.")
+    if event.note:
+        lines.append(f"Note: {event.note}")
+    lines.append(f"Record #{event.id}.")  # not who recorded it: the file may be published
+    return lines
 
 
 def _order(entry: CalendarEntry) -> tuple[dt.date, str, str]:
