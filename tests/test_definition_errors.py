@@ -30,7 +30,7 @@ programme:
 QUALIFIER_KEYS = "certainty, reasoning, wording, qualifiers, sources"
 """The keys every item inherits (how sure it is, further sources): listed after its own."""
 TOP_KEYS = (
-    "id, name, programme, gss_code, council_type, description, documents, earlier_programmes, areas, clusters, "
+    "id, name, programme, gss_code, council_type, org_id, description, documents, earlier_programmes, areas, clusters, "
     f"phases, communities, hubs, bodies, partners, methods, abcd, source, {QUALIFIER_KEYS}"
 )
 PROGRAMME_KEYS = (
