@@ -6,7 +6,11 @@ Run from the project root after installing (see README):
 
 Each command runs as a whole process. The runs are interleaved (one of each command, then the
 next round), so a machine that slows down or speeds up meanwhile affects every command alike,
-and each command's median is set against its floor, timed in the same rounds:
+and each command is set against its floor, timed in the same rounds: the ratio shown is the
+median over the rounds of the command's time over its floor's in that round. Two clocks are
+read for every run: wall-clock time (what a user waits) and CPU time, user and system, from
+``getrusage`` (what the process itself costs; on a machine other work keeps busy it varies far
+less than the wall clock, which counts the time spent waiting for a CPU). The floors:
 
 - the stack floor, ``python -c "import click, pluggy, attrs, cattrs, yaml, sqlalchemy,
   pydantic_settings"``: what any command that reads a definition and a store must import;
@@ -17,7 +21,11 @@ Goals (docs/performance.md, issue 9): ``engagekit --help`` within 1.3× the CLI 
 ``report`` with no store is shown against the stack floor too, for reference.
 
 The store is a SQLite file in a temporary folder holding the Basildon example records; each
-``record`` run adds one record to it. Nothing of the user's settings or records is read.
+``record`` run adds one record to it. Nothing of the user's settings, records or cache is read:
+what engagekit keeps between runs (installed plugins' entry points, checked council models;
+``docs/performance.md``) goes in a cache folder of the benchmark's own, which the warm-up round
+fills, as any first run would. The same commands with ``ENGAGEKIT_NO_CACHE=1`` (every run
+reading package metadata and definitions afresh) are timed alongside, for reference.
 Modules are timed as an installed package has them, byte-compiled (``PYTHONDONTWRITEBYTECODE``
 is not passed on: the warm-up round compiles what has changed).
 With ``--top N`` the slowest top-level imports of each engagekit command are listed after
@@ -29,6 +37,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -59,6 +68,14 @@ def commands() -> dict[str, tuple[list[str], str, str | None, float | None]]:
         "report -c basildon (no store)": ([*ek, "report", "-c", "basildon"], "none", "stack floor", None),
         "report -c basildon (with a store)": ([*ek, "report", "-c", "basildon"], "store", "stack floor", 1.15),
         "record action (into a store)": ([*ek, *RECORD], "store", "stack floor", 1.15),
+        "engagekit --help (no cache)": ([*ek, "--help"], "none, no cache", "CLI floor", None),
+        "report -c basildon (with a store, no cache)": (
+            [*ek, "report", "-c", "basildon"],
+            "store, no cache",
+            "stack floor",
+            None,
+        ),
+        "record action (into a store, no cache)": ([*ek, *RECORD], "store, no cache", "stack floor", None),
     }
 
 
@@ -72,7 +89,13 @@ def environments(folder: Path) -> dict[str, dict[str, str]]:
         "ENGAGEKIT_TODAY": "2026-12-02",
         "ENGAGEKIT_RECORDED_BY": "bench",
     }
-    return {"none": base, "store": base | {"ENGAGEKIT_DATABASE_URL": f"sqlite:///{folder / 'records.db'}"}}
+    if sys.platform in {"win32", "darwin"}:
+        base["ENGAGEKIT_CACHE_DIR"] = str(folder / "cache")
+    else:  # the user cache folder found as a user's is (platformdirs reads XDG_CACHE_HOME), in the benchmark's own
+        base["XDG_CACHE_HOME"] = str(folder / "cache")
+    store = base | {"ENGAGEKIT_DATABASE_URL": f"sqlite:///{folder / 'records.db'}"}
+    uncached = {"ENGAGEKIT_NO_CACHE": "1"}
+    return {"none": base, "store": store, "none, no cache": base | uncached, "store, no cache": store | uncached}
 
 
 def make_store(env: Mapping[str, str]) -> None:
@@ -81,28 +104,41 @@ def make_store(env: Mapping[str, str]) -> None:
     subprocess.run([*engagekit(), "import", str(example), "-c", "basildon"], check=True, capture_output=True, env=env)
 
 
-def time_once(command: list[str], env: Mapping[str, str]) -> float:
+def time_once(command: list[str], env: Mapping[str, str]) -> tuple[float, float]:
+    """The wall-clock seconds of one run, and the CPU seconds (user and system) the process used."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True, env=env)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def time_all(runs: int, envs: Mapping[str, Mapping[str, str]]) -> dict[str, float]:
-    """The median seconds of each command over ``runs`` interleaved rounds, after one warm-up round."""
+Samples = dict[str, dict[str, list[float]]]
+"""For each clock (``wall``, ``cpu``), each command's seconds in each round."""
+
+
+def time_all(runs: int, envs: Mapping[str, Mapping[str, str]]) -> Samples:
+    """The seconds of each command in each of ``runs`` interleaved rounds, after one warm-up round."""
     timed = commands()
-    samples: dict[str, list[float]] = {name: [] for name in timed}
+    samples: Samples = {clock: {name: [] for name in timed} for clock in ("wall", "cpu")}
     for round_ in range(runs + 1):
         for name, (command, which, _, _) in timed.items():
-            seconds = time_once(command, envs[which])
+            wall, cpu = time_once(command, envs[which])
             if round_:
-                samples[name].append(seconds)
-    return {name: statistics.median(values) for name, values in samples.items()}
+                samples["wall"][name].append(wall)
+                samples["cpu"][name].append(cpu)
+    return samples
 
 
 def import_breakdown(command: list[str], env: Mapping[str, str], top: int) -> list[tuple[int, str]]:
-    """The ``top`` slowest top-level imports (cumulative microseconds, module) of one run."""
-    argv = [sys.executable, "-X", "importtime", "-m", "engagekit", *command[len(engagekit()) :]]
-    result = subprocess.run(argv, check=True, capture_output=True, text=True, env=env)
+    """The ``top`` slowest top-level imports (cumulative microseconds, module) of one run.
+
+    The command runs as it was timed (``PYTHONPROFILEIMPORTTIME`` is ``-X importtime`` set from
+    the environment), so it finds what the timed runs kept in the cache.
+    """
+    profiled = {**env, "PYTHONPROFILEIMPORTTIME": "1"}
+    result = subprocess.run(command, check=True, capture_output=True, text=True, env=profiled)
     rows = []
     for line in result.stderr.splitlines():
         if not line.startswith("import time:") or "cumulative" in line:
@@ -113,19 +149,38 @@ def import_breakdown(command: list[str], env: Mapping[str, str], top: int) -> li
     return sorted(rows, reverse=True)[:top]
 
 
-def table(timings: Mapping[str, float]) -> list[str]:
-    """The results as a Markdown table: each command's median, its ratio to its floor, and its goal."""
-    lines = ["| command | median (ms) | against | ratio | goal |", "|---|---:|---|---:|---|"]
+def table(samples: Mapping[str, list[float]]) -> list[str]:
+    """The results as a Markdown table: each command's median, its ratio to its floor, and its goal.
+
+    The ratio is the median of the ratios of each round (the command against its floor in the
+    same round, moments apart), so a burst of load elsewhere on the machine skews one round's
+    ratio rather than every command's median; the lowest and highest of those ratios are shown
+    beside it.
+    """
+    lines = [
+        "| command | median (ms) | against | ratio (median) | ratios (range) | goal |",
+        "|---|---:|---|---:|---|---|",
+    ]
     for name, (_, _, floor, goal) in commands().items():
-        seconds = timings[name]
+        median = statistics.median(samples[name])
         if floor is None:
-            lines.append(f"| {name} | {seconds * 1000:.0f} | | | |")
+            lines.append(f"| {name} | {median * 1000:.0f} | | | | |")
             continue
-        ratio = seconds / timings[floor]
+        ratios = [seconds / base for seconds, base in zip(samples[name], samples[floor], strict=True)]
+        ratio = statistics.median(ratios)
         verdict = ("met" if ratio <= goal else "NOT met") if goal is not None else ""
         wanted = f"≤ {goal:g}× ({verdict})" if goal is not None else ""
-        lines.append(f"| {name} | {seconds * 1000:.0f} | {floor} | {ratio:.2f}× | {wanted} |")
+        spread = f"{min(ratios):.2f}–{max(ratios):.2f}"
+        lines.append(f"| {name} | {median * 1000:.0f} | {floor} | {ratio:.2f}× | {spread} | {wanted} |")
     return lines
+
+
+def load() -> str:
+    """The load averages over 1, 5 and 15 minutes, where the system tells them."""
+    try:
+        return ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    except (AttributeError, OSError):
+        return "unknown"
 
 
 def main() -> None:
@@ -137,12 +192,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="engagekit-bench-") as folder:
         envs = environments(Path(folder))
         make_store(envs["store"])
-        timings = time_all(args.runs, envs)
+        before = load()
+        samples = time_all(args.runs, envs)
         print(
             f"Median of {args.runs} interleaved runs; Python {platform.python_version()}, "
-            f"{os.cpu_count()} CPUs, {platform.machine()}, {platform.system()}\n"
+            f"{os.cpu_count()} CPUs, {platform.machine()}, {platform.system()}; "
+            f"load average {before} before, {load()} after\n"
         )
-        print("\n".join(table(timings)))
+        print("Wall-clock time (what a user waits):\n")
+        print("\n".join(table(samples["wall"])))
+        print("\nCPU time, user and system (what the command itself costs, less sensitive to other load):\n")
+        print("\n".join(table(samples["cpu"])))
         if args.top:
             for name, (command, which, floor, _) in commands().items():
                 if floor is None:

@@ -3,6 +3,7 @@ answer is used only while the packages on sys.path are as they were."""
 
 from __future__ import annotations
 
+import marshal
 from importlib import metadata
 from pathlib import Path
 
@@ -99,8 +100,8 @@ def test_an_upgrade_is_seen(site: Path, environ: dict[str, str]) -> None:
 def test_a_damaged_or_foreign_cache_entry_is_asked_again(environ: dict[str, str], asked: list[str]) -> None:
     expected = entry_points("engagekit", environ)
     folder = Path(environ["ENGAGEKIT_CACHE_DIR"]) / "installed"
-    [entry] = folder.glob("entry_points-*.json")
-    for damage in (b"{not json", b'{"key": "someone else", "answer": []}', b"[]"):
+    [entry] = folder.glob("entry_points-*.marshal")
+    for damage in (entry.read_bytes()[:-3], marshal.dumps({"key": "someone else", "answer": []}), marshal.dumps([])):
         entry.write_bytes(damage)
         assert entry_points("engagekit", environ) == expected
     assert len(asked) == 4

@@ -9,18 +9,19 @@ while the fingerprint holds.
 The fingerprint is the interpreter, ``sys.path`` and the meta path finders, then for each
 folder on ``sys.path`` its modification time and, for each distribution's metadata folder in it
 (``*.dist-info``, ``*.egg-info``, ``EGG-INFO``), its name and the modification time and size of
-its ``entry_points.txt`` and of its metadata file. Installing, removing or upgrading a package
-adds or removes a metadata folder, which changes its parent folder's time (``importlib.metadata``
-itself relies on this to cache its searches within a process), and a version is in the
-folder's name; a file edited in place changes its own time. Taking the fingerprint costs well
-under a millisecond; on any change, ``importlib.metadata`` is asked again.
+its ``entry_points.txt`` (and of an egg's ``PKG-INFO``: its folder's name may lack the version).
+Installing, removing or upgrading a package adds or removes a metadata folder, which changes the
+names listed and the parent folder's time (``importlib.metadata`` itself relies on folder times
+to cache its searches within a process), and a wheel's version is in its folder's name; a file
+edited in place changes its own time and, most often, its size. Taking the fingerprint costs
+about a millisecond; on any change, ``importlib.metadata`` is asked again.
 ``ENGAGEKIT_NO_CACHE=1`` asks it every time.
 """
 
 from __future__ import annotations
 
 import importlib
-import json
+import marshal
 import os
 import sys
 import zlib
@@ -33,8 +34,9 @@ FORMAT = 1
 """Bumped whenever what an entry holds changes, so older entries are never read."""
 
 METADATA_FOLDERS = (".dist-info", ".egg-info")
-WATCHED_FILES = ("entry_points.txt", "METADATA", "PKG-INFO")
-"""The files of a metadata folder whose answers are kept: entry points, and name and version."""
+WATCHED_FILES = {".dist-info": ("entry_points.txt",), ".egg-info": ("entry_points.txt", "PKG-INFO")}
+"""The files of a metadata folder that the kept answers come from, beyond its name: a wheel's
+``.dist-info`` folder is named with the version, an ``.egg-info`` folder not always."""
 
 
 class InstalledEntryPoint(NamedTuple):
@@ -71,23 +73,28 @@ def versions(distributions: tuple[str, ...], environ: Mapping[str, str] | None =
 
 
 def _cached(question: list[str], answer: Callable[[], Any], environ: Mapping[str, str] | None) -> Any:
-    """``answer()``, or what it gave before for this question and fingerprint."""
+    """``answer()``, or what it gave before for this question and fingerprint.
+
+    An entry is written with :mod:`marshal` (built into the interpreter, so reading one imports
+    nothing; the key holds the interpreter's version, so an entry is only read by the version
+    that wrote it); it holds plain lists, text and numbers only.
+    """
     folder = cache_folder("installed", environ)
     if folder is None:
         return answer()
-    key = json.dumps([FORMAT, question, fingerprint()], separators=(",", ":"))
+    key = repr([FORMAT, question, fingerprint()])
     # Named by the question and a checksum of the key; the key inside must match, so a clash is a miss.
-    entry = folder / f"{question[0]}-{zlib.crc32(key.encode()):08x}.json"
+    entry = folder / f"{question[0]}-{zlib.crc32(key.encode('utf-8', 'surrogateescape')):08x}.marshal"
     raw = read_entry(entry)
     if raw is not None:
         try:
-            document = json.loads(raw)
+            document = marshal.loads(raw)
             if isinstance(document, dict) and document.get("key") == key and "answer" in document:
                 return document["answer"]
-        except ValueError:
+        except (ValueError, EOFError, TypeError):
             pass
     found = answer()
-    write_entry(entry, json.dumps({"key": key, "answer": found}).encode())
+    write_entry(entry, marshal.dumps({"key": key, "answer": found}))
     return found
 
 
@@ -135,7 +142,8 @@ def _path_entry(entry: str) -> list[Any]:
         for child in listing:
             if child.name.endswith(METADATA_FOLDERS) or child.name == "EGG-INFO":
                 folder = child.path + os.sep
-                children.append([child.name, *(_stat(folder + name) for name in WATCHED_FILES)])
+                watched = WATCHED_FILES[".dist-info" if child.name.endswith(".dist-info") else ".egg-info"]
+                children.append([child.name, *(_stat(folder + name) for name in watched)])
     return [*found, *sorted(children, key=lambda child: str(child[0]))]
 
 
