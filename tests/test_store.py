@@ -1046,7 +1046,7 @@ def test_an_import_holds_what_one_batch_needs_however_long_the_file(
     """An export's rows carry ids that later rows correct by: what they became is not held in Python.
 
     The traced peak of importing 12,000 such rows is within 1.3 times that of 3,000, with 500
-    rows a batch (a map of every row's id to its new one, as the import kept before, grew 2.8
+    rows a batch (a map of every row's id to its new one, as the import kept before, grew 2.1
     times between these sizes).
     """
     import tracemalloc
