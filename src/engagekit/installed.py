@@ -7,14 +7,13 @@ of a group, the versions of some distributions) is kept in the user cache
 while the fingerprint holds.
 
 The fingerprint is the interpreter, ``sys.path`` and the meta path finders, then for each
-folder on ``sys.path`` its modification time and, for each distribution's metadata folder in it
-(``*.dist-info``, ``*.egg-info``, ``EGG-INFO``), its name and the modification time and size of
-its ``entry_points.txt`` (and of an egg's ``PKG-INFO``: its folder's name may lack the version).
-Installing, removing or upgrading a package adds or removes a metadata folder, which changes the
-names listed and the parent folder's time (``importlib.metadata`` itself relies on folder times
-to cache its searches within a process), and a wheel's version is in its folder's name; a file
-edited in place changes its own time and, most often, its size. Taking the fingerprint costs
-about a millisecond; on any change, ``importlib.metadata`` is asked again.
+folder on ``sys.path`` the name of each distribution's metadata folder in it (``*.dist-info``,
+``*.egg-info``, ``EGG-INFO``) with the modification time and size of its ``entry_points.txt``
+(and of an egg's ``PKG-INFO``: its folder's name may lack the version), and for a zip file on
+``sys.path`` its modification time. Installing, removing or upgrading a package adds or removes a
+metadata folder (a wheel's version is in its folder's name); a file edited in place changes its
+own time and, most often, its size. Taking the fingerprint costs about a millisecond; on any
+change, ``importlib.metadata`` is asked again.
 ``ENGAGEKIT_NO_CACHE=1`` asks it every time.
 """
 
@@ -128,23 +127,26 @@ def fingerprint() -> list[Any]:
 
 
 def _path_entry(entry: str) -> list[Any]:
+    """One ``sys.path`` entry's part of the fingerprint: its distributions, or a file's time.
+
+    A folder's own modification time is left out on purpose: it changes whenever any file in it
+    does (a working folder, ``/tmp``), while the metadata folders' names already change when a
+    distribution is installed, upgraded or removed.
+    """
     where = entry or "."
-    try:
-        found: list[Any] = [entry, os.stat(where).st_mtime_ns]  # noqa: PTH116
-    except OSError:
-        return [entry, None]
     children = []
     try:
         listing = os.scandir(where)
-    except OSError:  # a zip file, or a folder that cannot be listed: its time stands for it
-        return found
+    except OSError:  # a zip file (its time stands for it), or nothing there at all
+        status = _stat(where)
+        return [entry, status]
     with listing:
         for child in listing:
             if child.name.endswith(METADATA_FOLDERS) or child.name == "EGG-INFO":
                 folder = child.path + os.sep
                 watched = WATCHED_FILES[".dist-info" if child.name.endswith(".dist-info") else ".egg-info"]
                 children.append([child.name, *(_stat(folder + name) for name in watched)])
-    return [*found, *sorted(children, key=lambda child: str(child[0]))]
+    return [entry, "folder", *sorted(children, key=lambda child: str(child[0]))]
 
 
 def _stat(path: str) -> list[int] | None:
