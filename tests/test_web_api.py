@@ -1,0 +1,237 @@
+"""The web service's JSON API (``/api/``) and each council's Open Referral UK API (``/councils/{id}/oruk/``).
+
+The JSON API is checked against its own OpenAPI document by schemathesis (a bounded number of
+examples per operation) and by hand: the same report as ``engagekit report --format json``,
+problem details for 400 and 404, ETags. The Open Referral UK documents are validated against
+the profile's schemas copied in ``engagekit/opendata/schema`` and compared with what
+``engagekit opendata`` writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import hypothesis
+import jsonschema
+import pytest
+import schemathesis
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+import engagekit
+from engagekit.opendata.api import tree
+from engagekit.opendata.openreferral import stable_id
+from engagekit.opendata.schemas import registry, response_schema
+from engagekit.records.kinds import EngagementEvent, EventKind
+from engagekit.records.store import open_store
+from engagekit.settings import Settings, load_settings
+from engagekit.web.app import create_app
+
+TODAY = "2026-11-22"
+COUNCIL_IDS = ["basildon", "bathnes", "thurrock"]
+
+
+@pytest.fixture
+def store_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'records.db'}"
+    monkeypatch.setenv("ENGAGEKIT_DATABASE_URL", url)
+    monkeypatch.setenv("ENGAGEKIT_TODAY", TODAY)
+    open_store(url).close()
+    return url
+
+
+@pytest.fixture
+def app(store_url: str) -> FastAPI:
+    return create_app(load_settings(), host=engagekit.get_plugin_host(environ={}), access_log=False)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def problem_of(response: Any, status: int) -> dict[str, Any]:
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"
+    body: dict[str, Any] = response.json()
+    assert set(body) == {"type", "title", "status", "detail"}
+    assert body["status"] == status
+    assert body["type"] == "about:blank"
+    assert "\n" not in body["detail"]
+    return body
+
+
+# -- schemathesis -----------------------------------------------------------------------------
+
+
+def schema_app() -> FastAPI:
+    """The service as schemathesis sees it: the bundled councils, no records store (made at import,
+    before any fixture, so its settings are given here rather than read from the environment)."""
+    settings = Settings(database_url=None, data_dir=Path(tempfile.mkdtemp(prefix="engagekit-api-")))
+    return create_app(settings, host=engagekit.get_plugin_host(environ={}), access_log=False)
+
+
+schema = schemathesis.openapi.from_asgi("/api/openapi.json", schema_app())
+
+
+@schema.parametrize()
+@hypothesis.settings(max_examples=25, deadline=None, database=None, suppress_health_check=list(hypothesis.HealthCheck))
+def test_the_api_keeps_to_its_openapi_document(case: Any) -> None:
+    case.call_and_validate()
+
+
+# -- by hand ----------------------------------------------------------------------------------
+
+
+def test_the_openapi_document_describes_every_read(client: TestClient) -> None:
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    document = response.json()
+    assert document["openapi"].startswith("3.")
+    assert set(document["paths"]) == {
+        "/api/councils",
+        "/api/councils/{council_id}",
+        "/api/councils/{council_id}/report",
+        "/api/councils/{council_id}/findings",
+        "/api/councils/{council_id}/actions",
+    }
+    findings = document["paths"]["/api/councils/{council_id}/findings"]["get"]["responses"]
+    assert "application/problem+json" in findings["404"]["content"]
+    assert "ETag" in findings["200"]["headers"]
+
+
+def test_councils_are_listed_with_their_links(client: TestClient) -> None:
+    listed = client.get("/api/councils").json()["councils"]
+    assert [council["id"] for council in listed] == COUNCIL_IDS
+    basildon = listed[0]
+    assert basildon["name"] == "Basildon Borough Council"
+    assert basildon["links"]["findings"] == "/api/councils/basildon/findings"
+    for link in basildon["links"].values():
+        assert client.get(link).status_code == 200, link
+
+
+@pytest.mark.parametrize("council_id", COUNCIL_IDS)
+def test_the_report_is_the_json_report(client: TestClient, council_id: str) -> None:
+    from engagekit.report import council_report
+    from engagekit.report.json_format import render_json
+
+    host = engagekit.get_plugin_host(environ={})
+    expected = json.loads(render_json(council_report(host.council(council_id), dt.date(2025, 6, 30), host=host)))
+    got = client.get(f"/api/councils/{council_id}/report", params={"as_of": "2025-06-30"}).json()
+    assert got == expected
+    findings = client.get(f"/api/councils/{council_id}/findings", params={"as_of": "2025-06-30"}).json()
+    assert findings == {"council_id": council_id, "as_of": "2025-06-30", "findings": expected["findings"]}
+    actions = client.get(f"/api/councils/{council_id}/actions", params={"as_of": "2025-06-30"}).json()
+    assert actions == {"council_id": council_id, "as_of": "2025-06-30", "actions": expected["data"]["actions"]}
+    if council_id == "basildon":  # the bathnes definition lists no actions
+        assert actions["actions"][0]["id"] == "CN-1"
+
+
+def test_the_default_as_of_date_is_today(client: TestClient) -> None:
+    assert client.get("/api/councils/basildon/findings").json()["as_of"] == TODAY
+
+
+def test_unknown_councils_and_bad_dates_are_problems(client: TestClient) -> None:
+    for path in ("/api/councils/nowhere", "/api/councils/nowhere/report", "/api/councils/nowhere/findings"):
+        assert problem_of(client.get(path), 404)["detail"].startswith("there is no council 'nowhere'")
+    body = problem_of(client.get("/api/councils/basildon/actions", params={"as_of": "2026-02-29"}), 400)
+    assert body["detail"] == "as_of: 2026-02-29 does not exist: February 2026 has 28 days"
+    assert problem_of(client.get("/api/nothing"), 404)["detail"] == "there is no page at /api/nothing"
+
+
+def test_a_get_carries_an_etag_and_answers_304_to_it(client: TestClient) -> None:
+    first = client.get("/api/councils/thurrock/findings")
+    tag = first.headers["etag"]
+    assert tag.startswith('"')
+    assert tag.endswith('"')
+    again = client.get("/api/councils/thurrock/findings", headers={"if-none-match": tag})
+    assert again.status_code == 304
+    assert again.headers["etag"] == tag
+    assert client.get("/api/councils/thurrock/findings", headers={"if-none-match": '"other"'}).status_code == 200
+    other_day = client.get("/api/councils/thurrock/findings", params={"as_of": "2024-01-01"})
+    assert other_day.headers["etag"] != tag
+
+
+# -- Open Referral UK -------------------------------------------------------------------------
+
+
+def validate(document: Any, endpoint: str) -> None:
+    validator = jsonschema.Draft202012Validator(
+        response_schema(endpoint), registry=registry(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    problems = [f"{list(error.absolute_path)}: {error.message}" for error in validator.iter_errors(document)]
+    assert problems == []
+
+
+@pytest.mark.parametrize("council_id", COUNCIL_IDS)
+def test_the_oruk_endpoints_validate_and_are_the_opendata_tree(client: TestClient, council_id: str) -> None:
+    host = engagekit.get_plugin_host(environ={})
+    expected = tree(host.council(council_id), dt.date.fromisoformat(TODAY), per_page=2)
+    root = client.get(f"/councils/{council_id}/oruk/")
+    assert root.headers["content-type"] == "application/json"
+    validate(root.json(), "/")
+    assert root.json() == expected["index.json"]
+    first = client.get(f"/councils/{council_id}/oruk/services", params={"per_page": 2}).json()
+    validate(first, "/services")
+    assert first == expected["services.json"]
+    for page in range(2, first["total_pages"] + 1):
+        listed = client.get(f"/councils/{council_id}/oruk/services", params={"page": page, "per_page": 2}).json()
+        validate(listed, "/services")
+        assert listed == expected[f"services/page-{page}.json"]
+    services = [path for path in expected if path.startswith("services/") and not path.startswith("services/page-")]
+    assert services
+    for path in services:
+        service_id = path.removeprefix("services/").removesuffix(".json")
+        document = client.get(f"/councils/{council_id}/oruk/services/{service_id}").json()
+        validate(document, "/services/{id}")
+        assert document == expected[path]
+
+
+def test_oruk_errors_are_problems(client: TestClient) -> None:
+    base = "/councils/basildon/oruk"
+    body = problem_of(client.get(f"{base}/services", params={"page": 99}), 400)
+    assert body["detail"].startswith("there is no page 99: there ")
+    assert problem_of(client.get(f"{base}/services", params={"per_page": 0}), 400)["detail"] == (
+        "a page holds at least 1 service, not 0"
+    )
+    assert problem_of(client.get(f"{base}/services", params={"page": "two"}), 400)["detail"].startswith("page: ")
+    assert "no service 'none'" in problem_of(client.get(f"{base}/services/none"), 404)["detail"]
+    assert problem_of(client.get("/councils/nowhere/oruk/"), 404)["detail"].startswith("there is no council")
+
+
+def test_a_proposed_hub_counts_as_active_from_its_first_recorded_session(client: TestClient, store_url: str) -> None:
+    host = engagekit.get_plugin_host(environ={})
+    for council_id in COUNCIL_IDS:
+        council = host.council(council_id)
+        proposed = [hub for hub in council.hubs if hub.status.value == "proposed"]
+        if proposed:
+            break
+    else:
+        pytest.skip("no bundled council has a proposed hub")
+    hub = proposed[0]
+    path = f"/councils/{council.id}/oruk/services"
+
+    def status() -> str:
+        listed = client.get(path, params={"per_page": 1000}).json()["contents"]
+        found = [service for service in listed if service["id"] == stable_id("service", council.id, hub.id)]
+        assert len(found) == 1
+        return str(found[0]["status"])
+
+    before = status()
+    with open_store(store_url) as store:
+        event = EngagementEvent(
+            council_id=council.id,
+            date=dt.date(2026, 9, 1),
+            recorded_by="tester",
+            event_kind=EventKind.HUB_SESSION,
+            hub_id=hub.id,
+        )
+        store.add(council, [event])
+    assert before == "inactive"
+    assert status() == "active"
