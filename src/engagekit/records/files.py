@@ -10,9 +10,10 @@ each is a boundary for untrusted input: whatever a file holds, a reader yields r
   :data:`~engagekit.records.fast.MAX_COLUMNS` columns, each named once.
 - XLSX: a zip whose parts expand to at most :data:`XLSX_MAX_UNCOMPRESSED` bytes, none more
   than :data:`XLSX_MAX_RATIO` times its compressed size (a zip bomb is refused before it is
-  read); XML entities refused (openpyxl parses with ``defusedxml``); every row read whatever
-  the sheet's ``<dimension>`` says; a formula with no saved value, or an error value, is a
-  problem on its cell.
+  read); XML entities refused (parsed with ``defusedxml``, as openpyxl does); every row read
+  whatever the sheet's ``<dimension>`` says, and let go of once read (:func:`_detached_rows`),
+  so a sheet's rows take no more memory at a million than at one; a formula with no saved
+  value, or an error value, is a problem on its cell.
 - JSON: ``{"schema_version": 1, "records": [...]}`` read one record at a time; a key twice in
   a record, nesting, and numbers too long to be a value are refused.
 
@@ -29,7 +30,7 @@ import hashlib
 import json
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -197,17 +198,32 @@ class _Uncalculated:
 
 UNCALCULATED = _Uncalculated()
 
+_ParsedRow = tuple[int, list[dict[str, Any]]]
+"""A row as openpyxl's ``WorkSheetParser.parse_row`` gives it: its number and its cells."""
+
 
 def _parser(workbook: Any, sheet: Any) -> Any:
-    """openpyxl's streaming sheet parser, telling a formula with no saved value from an empty cell.
+    """openpyxl's streaming sheet parser, telling a formula with no saved value from an empty
+    cell, and reading a sheet in memory that does not grow with its rows.
 
     openpyxl in read-only mode gives both as ``None``; an import must not take the first as a
-    blank cell. The parser is openpyxl's own (the one ``iter_rows`` uses), reading every row
-    the sheet holds whatever its ``<dimension>`` says.
+    blank cell. Rows are parsed by openpyxl's own ``parse_row`` and ``parse_cell`` (the ones
+    ``iter_rows`` uses), every row the sheet holds whatever its ``<dimension>`` says; only the
+    loop over the XML is this module's (:func:`_detached_rows`), with the same ``defusedxml``
+    parser openpyxl uses. Tested against openpyxl 3.1 (``tests/test_xlsx_memory.py`` compares
+    the rows with openpyxl's own loop, so a change there fails loudly).
     """
     from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
     class Parser(WorkSheetParser):
+        def parse(self) -> Generator[_ParsedRow, None, None]:
+            return _detached_rows(self.source, self.parse_row)
+
+        def parse_row(self, row: Any) -> Any:
+            found = super().parse_row(row)
+            self.row_dimensions.clear()  # a row's height and style, kept by openpyxl per row; unused here
+            return found
+
         def parse_cell(self, element: Any) -> Any:
             cell = super().parse_cell(element)
             if cell["value"] is None and element.find(FORMULA_TAG) is not None:
@@ -222,6 +238,41 @@ def _parser(workbook: Any, sheet: Any) -> Any:
         date_formats=workbook._date_formats,
         timedelta_formats=workbook._timedelta_formats,
     )
+
+
+def _detached_rows(source: Any, parse_row: Callable[[Any], _ParsedRow]) -> Generator[_ParsedRow, None, None]:
+    """Each ``<row>`` of a worksheet's XML parsed by ``parse_row``, in memory that does not grow with the rows.
+
+    openpyxl's own loop (``WorkSheetParser.parse``) empties each ``<row>`` once it is parsed but
+    leaves it attached to ``<sheetData>``: about 85 bytes a row that stay until the sheet ends
+    (85 MB for a million rows). Here every element that is not inside a row is emptied and
+    detached from its parent as soon as it ends, so the tree holds only the elements still
+    open and the row being read. Elements inside a row stay until the row ends, so
+    ``parse_row`` sees exactly the subtree openpyxl's loop gives it. Start events are read only
+    to know each element's parent.
+
+    The parser is ``defusedxml``'s, as openpyxl's is: a sheet that declares entities is refused.
+    """
+    from defusedxml.ElementTree import iterparse  # type: ignore[import-untyped]  # ships no type information
+    from openpyxl.worksheet._reader import ROW_TAG
+
+    open_elements: list[Any] = []
+    rows_open = 0
+    for event, element in iterparse(source, events=("start", "end")):
+        if event == "start":
+            open_elements.append(element)
+            rows_open += element.tag == ROW_TAG
+            continue
+        open_elements.pop()
+        is_row = element.tag == ROW_TAG
+        rows_open -= is_row
+        found = parse_row(element) if is_row else None
+        if is_row or not rows_open:
+            element.clear()  # every row once parsed, as openpyxl does; anything else outside a row
+        if not rows_open and open_elements:  # outside any row still being read: nothing looks at it again
+            open_elements[-1].remove(element)  # its earlier siblings are gone already: the first child
+        if found is not None:
+            yield found
 
 
 def _sheet_rows(path: Path, workbook: Any, sheet: Any, sheet_kind: str | None) -> Iterator[SourceRow]:
