@@ -37,7 +37,7 @@ COUNCIL_IDS = ["basildon", "bathnes", "thurrock"]
 
 
 @pytest.fixture
-def store_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def sqlite_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     url = f"sqlite:///{tmp_path / 'records.db'}"
     monkeypatch.setenv("ENGAGEKIT_DATABASE_URL", url)
     monkeypatch.setenv("ENGAGEKIT_TODAY", TODAY)
@@ -46,7 +46,7 @@ def store_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 @pytest.fixture
-def app(store_url: str) -> FastAPI:
+def app(sqlite_store: str) -> FastAPI:
     return create_app(load_settings(), host=engagekit.get_plugin_host(environ={}), access_log=False)
 
 
@@ -205,7 +205,7 @@ def test_oruk_errors_are_problems(client: TestClient) -> None:
     assert problem_of(client.get("/councils/nowhere/oruk/"), 404)["detail"].startswith("there is no council")
 
 
-def test_a_proposed_hub_counts_as_active_from_its_first_recorded_session(client: TestClient, store_url: str) -> None:
+def test_a_proposed_hub_counts_as_active_from_its_first_recorded_session(client: TestClient, sqlite_store: str) -> None:
     host = engagekit.get_plugin_host(environ={})
     for council_id in COUNCIL_IDS:
         council = host.council(council_id)
@@ -224,7 +224,7 @@ def test_a_proposed_hub_counts_as_active_from_its_first_recorded_session(client:
         return str(found[0]["status"])
 
     before = status()
-    with open_store(store_url) as store:
+    with open_store(sqlite_store) as store:
         event = EngagementEvent(
             council_id=council.id,
             date=dt.date(2026, 9, 1),

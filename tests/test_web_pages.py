@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def store_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def sqlite_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     url = f"sqlite:///{tmp_path / 'records.db'}"
     monkeypatch.setenv("ENGAGEKIT_DATABASE_URL", url)
     monkeypatch.setenv("ENGAGEKIT_TODAY", TODAY)
@@ -55,7 +55,7 @@ def store_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 @pytest.fixture
-def client(store_url: str) -> Iterator[TestClient]:
+def client(sqlite_store: str) -> Iterator[TestClient]:
     app = create_app(load_settings(), host=engagekit.get_plugin_host(environ={}), access_log=False)
     with TestClient(app) as test_client:
         yield test_client
@@ -148,7 +148,7 @@ def test_a_bad_date_is_a_400_page_with_the_command_lines_message(client: TestCli
     assert f'<p class="error-message">as_of: {escape(message)}</p>' in response.text
 
 
-def test_hostile_definition_text_is_escaped(tmp_path: Path, store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_hostile_definition_text_is_escaped(tmp_path: Path, sqlite_store: str, monkeypatch: pytest.MonkeyPatch) -> None:
     environ = {"ENGAGEKIT_DEFINITIONS": str(hostile_definition(tmp_path))}
     app = create_app(load_settings(), host=engagekit.get_plugin_host(environ=environ), access_log=False)
     with TestClient(app) as client:
@@ -163,7 +163,17 @@ def test_hostile_definition_text_is_escaped(tmp_path: Path, store_url: str, monk
 # -- caching --------------------------------------------------------------------------------
 
 
-def test_a_dashboard_is_built_once_until_a_record_is_added(client: TestClient, store_url: str) -> None:
+def test_a_dashboard_is_built_once_until_a_record_is_added(store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On SQLite and on PostgreSQL (``store_url`` from conftest: skipped where no server answers)."""
+    monkeypatch.setenv("ENGAGEKIT_DATABASE_URL", store_url)
+    monkeypatch.setenv("ENGAGEKIT_TODAY", TODAY)
+    open_store(store_url).close()
+    app = create_app(load_settings(), host=engagekit.get_plugin_host(environ={}), access_log=False)
+    with TestClient(app) as client:
+        check_built_once(client, store_url)
+
+
+def check_built_once(client: TestClient, store_url: str) -> None:
     site = client.app.state.site  # type: ignore[attr-defined]
     council = site.council("basildon")
     first = client.get("/councils/basildon")
@@ -266,7 +276,7 @@ def test_every_response_carries_the_security_headers(client: TestClient, path: s
     assert "strict-transport-security" not in headers  # no https base URL: no HSTS
 
 
-def test_hsts_only_with_an_https_public_base_url(store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_hsts_only_with_an_https_public_base_url(sqlite_store: str, monkeypatch: pytest.MonkeyPatch) -> None:
     host = engagekit.get_plugin_host(environ={})
     monkeypatch.setenv("ENGAGEKIT_PUBLIC_BASE_URL", "https://engage.example.org")
     with TestClient(create_app(load_settings(), host=host, access_log=False)) as client:
@@ -286,7 +296,7 @@ def test_a_bad_public_base_url_is_one_line_before_anything_listens(monkeypatch: 
     )
 
 
-def test_each_request_is_logged_as_a_json_line(store_url: str) -> None:
+def test_each_request_is_logged_as_a_json_line(sqlite_store: str) -> None:
     records: list[logging.LogRecord] = []
 
     class Keep(logging.Handler):
@@ -322,7 +332,7 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def served(store_url: str, tmp_path: Path) -> Iterator[str]:
+def served(sqlite_store: str, tmp_path: Path) -> Iterator[str]:
     """``engagekit serve`` on a free port on 127.0.0.1, stopped afterwards (its log in a file)."""
     port = free_port()
     env = {**os.environ, "ENGAGEKIT_TODAY": TODAY}

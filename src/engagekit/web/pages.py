@@ -58,14 +58,10 @@ def dashboard(request: Request, council_id: str, as_of: str | None = None) -> Re
     state = site(request)
     council = state.council(council_id)
     day = read_as_of(as_of, state.today())
-    built = state.built(council, day)
-    with built.lock:
-        page = built.renderings.get("dashboard")
-    if page is None:
-        page = dashboard_page(council, built.report, list(state.renderers().values()), LINKS, as_of_form=True)
-        with built.lock:
-            built.renderings["dashboard"] = page
-    assert isinstance(page, str)
+    renderers = list(state.renderers().values())
+    page = state.built(council, day).dashboard(
+        lambda report: dashboard_page(council, report, renderers, LINKS, as_of_form=True)
+    )
     return tagged(request, page.encode("utf-8"), HTML)
 
 

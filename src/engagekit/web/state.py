@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -62,7 +62,16 @@ class Built:
     report: Report
     renderings: dict[str, str | bytes] = attrs.field(factory=dict)
     json_data: dict[str, Any] | None = None
+    page: str | None = None
+    """The dashboard drawn from the report (kept apart from the formats, whatever a plugin names one)."""
     lock: threading.Lock = attrs.field(factory=threading.Lock)
+
+    def dashboard(self, draw: Callable[[Report], str]) -> str:
+        """The dashboard page, drawn by ``draw`` the first time it is asked for."""
+        with self.lock:
+            if self.page is None:
+                self.page = draw(self.report)
+            return self.page
 
     def rendered(self, renderer: Renderer) -> str | bytes:
         """The report in ``renderer``'s format, rendered the first time it is asked for."""
