@@ -361,6 +361,9 @@ def served(sqlite_store: str, tmp_path: Path) -> Iterator[str]:
 
 
 def test_engagekit_serve_answers_and_stops(served: str) -> None:
+    with urllib.request.urlopen(urllib.request.Request(f"{served}/healthz", method="HEAD"), timeout=5) as response:
+        assert response.status == 200
+        assert response.read() == b""
     with urllib.request.urlopen(f"{served}/healthz", timeout=5) as response:
         assert response.read() == b"ok\n"
         assert response.headers["x-content-type-options"] == "nosniff"

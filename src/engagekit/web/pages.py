@@ -42,9 +42,10 @@ def site(request: Request) -> Site:
     return found
 
 
-@router.get("/healthz")
+@router.api_route("/healthz", methods=["GET", "HEAD"])
 def healthz() -> PlainTextResponse:
-    """Answers ``ok`` while the process serves requests (it does not open the store)."""
+    """Answers ``ok`` while the process serves requests (it does not open the store); a load
+    balancer's ``HEAD`` is answered too."""
     return PlainTextResponse("ok\n", headers={"cache-control": "no-store"})
 
 
