@@ -134,10 +134,10 @@ def test_an_unknown_council_is_a_404_page(client: TestClient) -> None:
     assert response.headers["content-type"].startswith("text/html")
     assert "there is no council &#39;nowhere&#39;" in response.text
     assert client.get("/no/such/page").status_code == 404
-    hostile = client.get("/councils/%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+    hostile = client.get("/councils/%3Cscript%3Ealert(1)")
     assert hostile.status_code == 404
     assert "<script" not in hostile.text
-    assert "there is no council &#39;&lt;script&gt;alert(1)&lt;/script&gt;&#39;" in hostile.text
+    assert "there is no council &#39;&lt;script&gt;alert(1)&#39;" in hostile.text
 
 
 @pytest.mark.parametrize("given", ["2026-02-30", "31/03/2026", "0001-01-01", "2026-13-01"])
