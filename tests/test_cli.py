@@ -19,6 +19,7 @@ from engagekit.cli import cli
 AS_OF = "2026-11-22"
 COUNCIL_IDS = ["basildon", "bathnes", "thurrock"]
 COMMANDS = [
+    "calendar",
     "compare",
     "councils",
     "db",
@@ -28,9 +29,11 @@ COMMANDS = [
     "new-council",
     "opendata",
     "plugins",
+    "publish",
     "record",
     "report",
     "schema",
+    "serve",
     "show",
     "validate",
 ]
