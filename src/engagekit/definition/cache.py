@@ -1,8 +1,8 @@
 """Checked council models kept between runs, so an everyday command need not read YAML and check it again.
 
 Loading a definition (parsing the YAML, building the model with cattrs, checking it) takes
-about 130 ms for Basildon's, most of it cattrs writing its structuring code; unpickling the
-checked model takes about 2 ms. So the host loads registered definitions through
+about 80 ms of CPU for Basildon's, most of it cattrs writing its structuring code; unpickling
+the checked model takes under 2 ms. So the host loads registered definitions through
 :func:`load_council`, which keeps each valid definition's model in the user cache
 (:mod:`engagekit.user_cache`, folder ``definitions``) under a key made of everything the model
 depends on:
@@ -41,8 +41,8 @@ MAGIC = b"engagekit definition cache\n"
 ID_MAGIC = b"engagekit definition id\n"
 
 MODEL_CODE = ("__init__.py", "hookspecs.py", "model", "definition")
-"""The parts of the engagekit package (files, or folders of ``*.py``) that importing the loader
-runs; ``tests/test_startup.py`` checks nothing else of engagekit is imported with it."""
+"""The parts of the engagekit package (files, or folders of ``*.py``) that loading a definition
+runs; ``tests/test_definition_cache.py`` checks nothing else of engagekit is imported to load one."""
 
 LIBRARIES = ("engagekit", "attrs", "cattrs", "PyYAML")
 """The distributions whose versions the model depends on."""
