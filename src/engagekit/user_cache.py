@@ -7,11 +7,12 @@ Two kinds of thing are kept, each in a folder of its own under the user's cache 
 - ``definitions``: the checked model of each council definition (:mod:`engagekit.definition.cache`).
 
 Each entry is a file named by a hash of everything its content depends on, and holds that key
-itself, which must match: an entry that no longer matches is never found, and never used. The cache only saves time: a folder that cannot
-be made or written, or an entry that cannot be read, is the same as an empty cache, and
-``ENGAGEKIT_NO_CACHE=1`` turns it off. An entry is used only if it is a regular file owned by
-the user and writable by no one else; entries are written whole (a temporary file renamed into
-place), so a reader never sees half of one. Each folder keeps its :data:`KEEP` newest entries.
+itself, which must match: an entry that no longer matches is never found, and never used. The
+cache only saves time: a folder that cannot be made or written, or an entry that cannot be read,
+is the same as an empty cache, and ``ENGAGEKIT_NO_CACHE=1`` turns it off. An entry is used only
+if it is a regular file owned by the user and writable by no one else; entries are written whole
+(a temporary file renamed into place), so a reader never sees half of one. Each folder keeps its
+:data:`KEEP` newest entries.
 """
 
 from __future__ import annotations
