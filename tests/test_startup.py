@@ -221,3 +221,25 @@ def test_a_report_on_one_council_does_not_load_another_councils_definition(tmp_p
     assert report.stderr == ""  # the broken file was never loaded, so there is nothing to warn of
     listed = subprocess.run([*command, "councils"], env=env, capture_output=True, text=True, timeout=60)
     assert f"{broken}:4: colour: unknown key 'colour'" in listed.stderr  # but it is when all are listed
+
+
+def test_a_definition_file_given_on_the_command_line_is_kept_and_read_again_once_edited(tmp_path: Path) -> None:
+    definition = tmp_path / "tiny.yaml"
+    definition.write_text(
+        'id: tiny\nname: "Tiny Parish Council"\nprogramme: {id: tiny-plan, name: "Tiny Plan"}\n', encoding="utf-8"
+    )
+    env = cache_env(tmp_path)
+    show = ["report", "--definition", str(definition), "-f", "markdown", "--no-records"]
+    first, _ = run_engagekit(env, *show)
+    again, modules = run_engagekit(env, *show)
+    assert first.stdout == again.stdout
+    assert again.stdout.startswith("# Tiny Parish Council: Tiny Plan\n")
+    assert "yaml" not in modules
+    definition.write_text(definition.read_text(encoding="utf-8").replace("Tiny Plan", "Small Plan"), encoding="utf-8")
+    edited, modules = run_engagekit(env, *show)
+    assert edited.stdout.startswith("# Tiny Parish Council: Small Plan\n")
+    assert "yaml" in modules  # the edited file was read and checked afresh
+    definition.write_text(definition.read_text(encoding="utf-8") + "colour: blue\n", encoding="utf-8")
+    broken, _ = run_engagekit(env, *show)
+    assert broken.returncode == 2
+    assert f"{definition}:4: colour: unknown key 'colour'" in broken.stderr
