@@ -38,6 +38,8 @@ def _no_engagekit_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory:
     home = tmp_path_factory.mktemp("engagekit-home")
     monkeypatch.setenv("ENGAGEKIT_CONFIG", str(home / "config.toml"))
     monkeypatch.setenv("ENGAGEKIT_DATA_DIR", str(home / "data"))
+    # One cache folder for the whole run, away from the user's ~/.cache/engagekit.
+    monkeypatch.setenv("ENGAGEKIT_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "engagekit-cache"))
 
 
 @functools.cache
