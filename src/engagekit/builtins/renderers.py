@@ -34,7 +34,7 @@ def engagekit_register_renderers(register: Callable[[Renderer], None]) -> None:
     from engagekit.report.renderers import Renderer
 
     tables = "engagekit.report.tables"
-    decidim = "The action plan as Decidim accountability results"
+    decidim = "The action plan for Decidim's results importer, without status ids (export --format decidim adds them)"
     formats = [
         ("text", "engagekit.report.text", "render_text", "Plain text for reading at a terminal", "txt"),
         ("markdown", "engagekit.report.markdown", "render_markdown", "Markdown for wikis and documents", "md"),
