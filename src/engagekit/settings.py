@@ -5,7 +5,9 @@ Nothing needs setting: by default records go to a SQLite file in the user's data
 another file or a PostgreSQL server (``postgresql+psycopg://user@host/db``). The config file is
 ``ENGAGEKIT_CONFIG`` if set, else ``config.toml`` in the user's config directory; environment
 variables win over it. The web service also reads ``ENGAGEKIT_PUBLIC_BASE_URL`` and
-``ENGAGEKIT_SECRET_KEY`` (never printed: it is kept as a secret). Only commands that use
+``ENGAGEKIT_SECRET_KEY`` (never printed: it is kept as a secret), and for single sign-on
+``ENGAGEKIT_OIDC_DISCOVERY_URL``, ``ENGAGEKIT_OIDC_CLIENT_ID``, ``ENGAGEKIT_OIDC_CLIENT_SECRET``,
+``ENGAGEKIT_OIDC_EMAIL_CLAIM`` and ``ENGAGEKIT_OIDC_NAME``. Only commands that use
 records import this module (pydantic is heavy).
 
 Read them with :func:`load_settings`: a config file that is not TOML, or a setting that is not
@@ -57,6 +59,25 @@ class Settings(BaseSettings):
     )
     secret_key: SecretStr | None = Field(
         default=None, description="The web service's signing key (ENGAGEKIT_SECRET_KEY), for sign-in sessions."
+    )
+    oidc_discovery_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$",
+        description="OpenID Connect: the provider's discovery document "
+        "(https://login.microsoftonline.com/<tenant>/v2.0/.well-known/openid-configuration for Entra ID).",
+    )
+    oidc_client_id: str | None = Field(default=None, description="OpenID Connect: this service's client id.")
+    oidc_client_secret: SecretStr | None = Field(
+        default=None, description="OpenID Connect: this service's client secret (kept as a secret)."
+    )
+    oidc_email_claim: str = Field(
+        default="email",
+        min_length=1,
+        description="OpenID Connect: the ID token's claim holding the person's email (Entra ID: email or "
+        "preferred_username).",
+    )
+    oidc_name: str = Field(
+        default="your council account", min_length=1, description="OpenID Connect: the provider's name on the button."
     )
 
     @classmethod

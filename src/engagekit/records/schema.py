@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-REVISIONS = ("0001", "0002", "0003")
+REVISIONS = ("0001", "0002", "0003", "0004")
 """Every schema revision this engagekit knows, oldest first (``tests/test_store.py`` checks
 them against the migrations): a store at any other revision was written by a newer engagekit,
 which is known from one query, without loading Alembic."""
@@ -165,3 +165,6 @@ RECORD_TABLES = {
     "local-action": local_actions,
     "member": members,
 }
+
+# The web service's accounts, roles, tokens and audit log share this metadata (migration 0004).
+from engagekit.accounts import tables as _account_tables  # noqa: E402, F401

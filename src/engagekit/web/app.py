@@ -2,11 +2,13 @@
 
 One FastAPI application with a router per area: the public pages (:mod:`~engagekit.web.pages`),
 the JSON API (:mod:`~engagekit.web.api`, its OpenAPI document at ``/api/openapi.json``) and each
-council's Open Referral UK API (:mod:`~engagekit.web.oruk`). Sign-in, officers' forms and
-writing through the API will be further routers on the same application and settings.
+council's Open Referral UK API (:mod:`~engagekit.web.oruk`), signing in and out
+(:mod:`~engagekit.web.signin`); who may do what is decided in :mod:`~engagekit.web.auth`, whose
+sessions and CSRF protection are installed here when ``ENGAGEKIT_SECRET_KEY`` is set.
 
 Errors are mapped here once for every router: an unknown council or service is ``404``, a bad
-as-of date or query ``400``, a store that cannot be used ``503``; each is problem details
+as-of date or query ``400``, a store that cannot be used ``503``, signed out ``401`` (a page redirects to ``/sign-in``),
+without the role needed ``403``; each is problem details
 (RFC 9457) under ``/api/`` and ``/oruk``, and an HTML page elsewhere, with the same one line.
 """
 
@@ -17,10 +19,10 @@ from typing import TYPE_CHECKING
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from engagekit.web.headers import AccessLog, SecurityHeaders, log_to_stderr
-from engagekit.web.responses import TITLES, problem, wants_problem
+from engagekit.web.responses import PROBLEM, TITLES, json_body, problem, wants_problem
 from engagekit.web.state import BadDate, Site, UnknownCouncil, UnknownFormat
 from engagekit.web.views import ServedLinks, error_page
 
@@ -34,7 +36,7 @@ def create_app(settings: Settings | None = None, *, host: PluginHost | None = No
     records store ``settings`` name (default: :func:`engagekit.settings.load_settings`)."""
     from importlib.metadata import version
 
-    from engagekit.web import api, oruk, pages
+    from engagekit.web import api, auth, forms, oruk, pages, signin
 
     if settings is None:
         from engagekit.settings import load_settings
@@ -56,7 +58,10 @@ def create_app(settings: Settings | None = None, *, host: PluginHost | None = No
     app.include_router(pages.router)
     app.include_router(api.router)
     app.include_router(oruk.router)
+    app.include_router(signin.router)
+    app.include_router(forms.router)
     _handle_errors(app)
+    auth.install(app, settings)  # sessions and CSRF, inside the security headers
     https = (settings.public_base_url or "").lower().startswith("https://")
     app.add_middleware(SecurityHeaders, https=https)
     if access_log:
@@ -71,11 +76,22 @@ def from_environment() -> FastAPI:
     return create_app()
 
 
+MORE_TITLES = {401: "Unauthorized", 403: "Forbidden", 429: "Too many requests"}
+
+
+def _title(status: int) -> str:
+    return TITLES.get(status) or MORE_TITLES.get(status, "Error")
+
+
 def _handle_errors(app: FastAPI) -> None:
     def answer(request: Request, status: int, message: str) -> Response:
         if wants_problem(request):
-            return problem(status, message)
-        title = TITLES.get(status, "Error")
+            if status not in MORE_TITLES:
+                return problem(status, message)
+            # problem() knows the read-only API's titles only
+            fields = {"type": "about:blank", "title": _title(status), "status": status, "detail": message}
+            return Response(json_body(fields), status_code=status, media_type=PROBLEM)
+        title = _title(status)
         body = error_page(status, title, message, ServedLinks())
         return Response(body, status_code=status, media_type="text/html; charset=utf-8")
 
@@ -93,7 +109,7 @@ def _handle_errors(app: FastAPI) -> None:
 
     async def http_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, HTTPException)
-        detail = error.detail if isinstance(error.detail, str) else TITLES.get(error.status_code, "Error")
+        detail = error.detail if isinstance(error.detail, str) else _title(error.status_code)
         if error.status_code == 404:
             detail = f"there is no page at {request.url.path}"
         response = answer(request, error.status_code, detail)
@@ -106,6 +122,22 @@ def _handle_errors(app: FastAPI) -> None:
     app.add_exception_handler(BadDate, bad_date)
     app.add_exception_handler(RequestValidationError, invalid)
     app.add_exception_handler(HTTPException, http_error)
+
+    async def sign_in_needed(request: Request, error: Exception) -> Response:
+        from engagekit.web.auth import SignInNeeded
+        from engagekit.web.signin import sign_in_link
+
+        assert isinstance(error, SignInNeeded)
+        if wants_problem(request):
+            response = answer(request, 401, str(error))
+            response.headers["www-authenticate"] = 'Bearer realm="engagekit"'
+            return response
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(sign_in_link(target), status_code=303, headers={"cache-control": "no-store"})
+
+    from engagekit.web.auth import SignInNeeded
+
+    app.add_exception_handler(SignInNeeded, sign_in_needed)
     from engagekit.records.errors import StoreError
 
     async def store_error(request: Request, error: Exception) -> Response:

@@ -1,0 +1,373 @@
+"""Who is asking, and what they may do: sign-in sessions, roles, API tokens, CSRF and the audit log.
+
+Every router uses these and nothing else to decide who may do what:
+
+- :func:`signed_in` is the account a request's session signs in (``None`` if none);
+  :func:`officer` is a FastAPI dependency that needs a role on the council in the path:
+  ``Depends(officer(Role.editor))``. Signed out, it raises :class:`SignInNeeded` (a page
+  redirects to ``/sign-in?next=...``, the API answers ``401``); signed in without the role on
+  that council, ``403``.
+- :func:`api_token` is the dependency for the JSON API's writes: ``Authorization: Bearer
+  <token>`` for the council in the path with the scope needed. No token, an unknown or a
+  revoked one is ``401``; a read token, or another council's, ``403``. It runs before the
+  body is read or the council looked up.
+- CSRF: every form that POSTs carries :func:`csrf_field` (first in the form, before any file
+  input). asgi-csrf (the library datasette uses) refuses, with ``403`` and before the
+  application sees the request, any POST outside ``/api/`` whose ``csrftoken`` field does not
+  match its signed cookie. The API is not cookie-authenticated, so it is not CSRF's concern.
+- :func:`recorded_by` is what a record made through the web keeps: the signed-in person's email,
+  or the API token's name. :func:`audit` adds a line to the audit log.
+
+Sessions are a random id in a cookie signed by Starlette's ``SessionMiddleware``
+(itsdangerous; HttpOnly, SameSite=Lax, Secure behind https), kept in the store as a digest
+(:mod:`engagekit.accounts.queries`) so that signing out, or disabling an account, ends a
+session on every worker, and a copied cookie signs no one in afterwards. Signing in always
+starts a new session and drops everything the old one held (no session fixation).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import TYPE_CHECKING, Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+
+from engagekit.accounts import Account, Role, Scope, Token
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+    from markupsafe import Markup
+
+    from engagekit.records.store import RecordStore
+    from engagekit.settings import Settings
+    from engagekit.web.state import Site
+
+__all__ = [
+    "Account",
+    "Role",
+    "Scope",
+    "SignInNeeded",
+    "Token",
+    "api_token",
+    "audit",
+    "csrf_field",
+    "csrf_token",
+    "officer",
+    "recorded_by",
+    "require",
+    "signed_in",
+]
+
+SESSION_COOKIE = "engagekit_session"
+CSRF_COOKIE = "csrftoken"
+CSRF_FIELD = "csrftoken"
+"""The hidden field every form that POSTs carries (asgi-csrf reads this name)."""
+SESSION_LIFETIME = dt.timedelta(hours=8)
+"""How long a sign-in lasts: a working day."""
+
+_ACCOUNT = "engagekit.account"
+_TOKEN = "engagekit.token"
+
+Scope_ = dict[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+ASGIApp = Callable[[Scope_, Receive, Send], Awaitable[None]]
+
+
+class SignInNeeded(Exception):
+    """The request needs a signed-in account (or, in the API, a token) and has none: ``401``."""
+
+    def __init__(self, message: str = "sign in to see this page") -> None:
+        super().__init__(message)
+
+
+# -- where accounts are kept -------------------------------------------------------------
+
+
+def site_of(request: Request) -> Site:
+    site: Site = request.app.state.site
+    return site
+
+
+def store_of(request: Request) -> RecordStore | None:
+    """The records store, where accounts are kept; ``None`` while there is none (so no accounts)."""
+    return site_of(request).store()
+
+
+def address(request: Request) -> str:
+    """The address the request came from (behind a proxy, uvicorn's ``--proxy-headers`` sets it)."""
+    return request.client.host if request.client else "unknown"
+
+
+# -- signed-in people --------------------------------------------------------------------
+
+
+def signed_in(request: Request) -> Account | None:
+    """The account this request's session signs in, or ``None`` (read once per request)."""
+    if _ACCOUNT in request.scope:
+        found: Account | None = request.scope[_ACCOUNT]
+        return found
+    account = None
+    secret = request.session.get("id") if "session" in request.scope else None
+    if isinstance(secret, str) and secret:
+        store = store_of(request)
+        if store is not None:
+            from engagekit.accounts import queries
+
+            account = queries.session_account(store, secret)
+    request.scope[_ACCOUNT] = account
+    return account
+
+
+def require(request: Request, council_id: str, minimum_role: Role) -> Account:
+    """The signed-in account if it has at least ``minimum_role`` on the council: else 401 or 403."""
+    account = signed_in(request)
+    if account is None:
+        raise SignInNeeded()
+    role = account.role(council_id)
+    if role is None or role < minimum_role:
+        raise HTTPException(
+            403, f"{account.email} is not a {minimum_role.name} of council {council_id!r}; ask one of its admins"
+        )
+    return account
+
+
+def officer(minimum_role: Role, council_param: str = "council_id") -> Callable[[Request], Account]:
+    """A FastAPI dependency: the signed-in account with at least ``minimum_role`` on the council
+    named by the path parameter ``council_param`` (``Depends(officer(Role.editor))``)."""
+
+    def dependency(request: Request) -> Account:
+        return require(request, str(request.path_params.get(council_param, "")), minimum_role)
+
+    dependency.__name__ = f"officer_{minimum_role.name}"
+    return dependency
+
+
+def begin_session(request: Request, account: Account) -> None:
+    """Sign ``account`` in: a new session, nothing kept from the one before (session fixation)."""
+    from engagekit.accounts import queries
+
+    store = store_of(request)
+    assert store is not None  # an account was found in it
+    end_session(request)
+    request.session.clear()
+    request.session["id"] = queries.start_session(store, account.id, SESSION_LIFETIME)
+    request.scope[_ACCOUNT] = account
+
+
+def end_session(request: Request) -> None:
+    """Sign out: the session ends in the store (for every copy of its cookie) and the cookie is emptied."""
+    if "session" not in request.scope:
+        return
+    secret = request.session.get("id")
+    if isinstance(secret, str) and secret:
+        store = store_of(request)
+        if store is not None:
+            from engagekit.accounts import queries
+
+            queries.end_session(store, secret)
+    request.session.clear()
+    request.scope[_ACCOUNT] = None
+
+
+# -- API tokens --------------------------------------------------------------------------
+
+
+class TokenRefused(HTTPException):
+    """A request to the API with no usable token (401) or one that may not do this (403)."""
+
+
+def bearer(request: Request) -> str | None:
+    """The token in ``Authorization: Bearer <token>``, if the header is there and so shaped."""
+    header = request.headers.get("authorization", "")
+    kind, _, secret = header.partition(" ")
+    if kind.lower() != "bearer" or not secret.strip():
+        return None
+    return secret.strip()
+
+
+def check_token(request: Request, council_id: str, scope: Scope) -> Token:
+    """The request's token if it may act with ``scope`` on the council: else 401 or 403."""
+    challenge = {"WWW-Authenticate": 'Bearer realm="engagekit"'}
+    secret = bearer(request)
+    if secret is None:
+        raise TokenRefused(401, "this needs an API token: send Authorization: Bearer <token>", challenge)
+    store = store_of(request)
+    token = None
+    if store is not None and len(secret) <= 200:
+        from engagekit.accounts import queries
+
+        token = queries.token_for(store, secret)
+    if token is None:
+        raise TokenRefused(401, "the API token is not one this service issued", challenge)
+    if token.revoked is not None:
+        raise TokenRefused(401, f"the API token {token.name!r} was revoked", challenge)
+    if token.council_id != council_id:
+        raise TokenRefused(403, f"the API token {token.name!r} is for council {token.council_id!r}, not {council_id!r}")
+    if scope is Scope.write and token.scope is not Scope.write:
+        raise TokenRefused(403, f"the API token {token.name!r} may only read; writing needs a write token")
+    request.scope[_TOKEN] = token
+    return token
+
+
+def api_token(scope: Scope, council_param: str = "council_id") -> Callable[[Request], Token]:
+    """A FastAPI dependency: the request's API token, for the council in the path, with ``scope``."""
+
+    def dependency(request: Request) -> Token:
+        return check_token(request, str(request.path_params.get(council_param, "")), scope)
+
+    dependency.__name__ = f"api_token_{scope.value}"
+    return dependency
+
+
+# -- what records and the audit log keep -------------------------------------------------
+
+
+def recorded_by(request: Request) -> str:
+    """Who a record made by this request is recorded by: the API token's name, else the signed-in email."""
+    token: Token | None = request.scope.get(_TOKEN)
+    if token is not None:
+        return token.name
+    account = signed_in(request)
+    if account is None:
+        raise SignInNeeded()
+    return account.email
+
+
+def audit(request: Request, action: str, detail: dict[str, Any], *, council_id: str | None = None) -> None:
+    """Add a line to the audit log: when, who (email, token name, or "anonymous"), ``action``, the
+    council (``council_id``, else the path's), ``detail`` as JSON, and the address it came from."""
+    store = store_of(request)
+    if store is None:
+        return  # no store, so no accounts: nothing anyone did can be attributed
+    from engagekit.accounts import queries
+
+    token: Token | None = request.scope.get(_TOKEN)
+    account = signed_in(request)
+    who = token.name if token is not None else account.email if account is not None else "anonymous"
+    council = council_id if council_id is not None else request.path_params.get("council_id")
+    queries.append_audit(store, who, action, council, detail, address(request))
+
+
+# -- CSRF --------------------------------------------------------------------------------
+
+
+def csrf_token(request: Request) -> str:
+    """This request's CSRF token (its cookie is set on the response if the browser has none)."""
+    get = request.scope.get("csrftoken")
+    if get is None:
+        raise RuntimeError("CSRF protection is not installed on this application")
+    token: str = get()
+    return token
+
+
+def csrf_field(request: Request) -> Markup:
+    """The hidden input carrying the CSRF token, for the top of every form that POSTs."""
+    from markupsafe import Markup, escape
+
+    return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, escape(csrf_token(request)))
+
+
+class _Everywhere:
+    """asgi-csrf's ``always_protect``: every path, so a POST with no cookie at all is refused too."""
+
+    def __contains__(self, path: object) -> bool:
+        return True
+
+
+def _api(scope: Scope_) -> bool:
+    path = str(scope.get("path", ""))
+    return path == "/api" or path.startswith("/api/")
+
+
+async def _refused(scope: Scope_, send: Send, reason: object) -> None:
+    """asgi-csrf's refusal as this site's own 403 page, one line saying what to do."""
+    from engagekit.web.views import ServedLinks, error_page
+
+    message = (
+        "the form was sent without this site's security code (or with an old one); go back, reload it and try again"
+    )
+    await _send_page(send, 403, error_page(403, "Forbidden", message, ServedLinks()))
+
+
+async def _send_page(send: Send, status: int, page: str) -> None:
+    body = page.encode("utf-8")
+    headers = [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+_passed: contextvars.ContextVar[dict[str, bool]] = contextvars.ContextVar("engagekit_csrf_passed")
+
+
+class CsrfProtection:
+    """asgi-csrf around the application, with a readable answer to a form that cannot be read.
+
+    asgi-csrf reads a form's body before the application runs; a body that is not UTF-8, or a
+    multipart form without its boundary, would be a traceback there, so it is a ``400`` page.
+    """
+
+    def __init__(self, app: ASGIApp, secret: str, secure: bool) -> None:
+        from asgi_csrf import asgi_csrf  # type: ignore[import-untyped]
+
+        self.inner = app
+        self.app = asgi_csrf(
+            self._reached,
+            signing_secret=secret,
+            cookie_name=CSRF_COOKIE,
+            cookie_secure=secure,
+            cookie_samesite="Lax",
+            always_protect=_Everywhere(),
+            skip_if_scope=_api,
+            send_csrf_failed=_refused,
+        )
+
+    async def _reached(self, scope: Scope_, receive: Receive, send: Send) -> None:
+        _passed.get({})["yes"] = True
+        await self.inner(scope, receive, send)
+
+    async def __call__(self, scope: Scope_, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.inner(scope, receive, send)
+            return
+        passed: dict[str, bool] = {}
+        _passed.set(passed)
+        try:
+            await self.app(scope, receive, send)
+        except (UnicodeDecodeError, IndexError, ValueError):
+            if passed:
+                raise  # the application's own error, not the form's
+            from engagekit.web.views import ServedLinks, error_page
+
+            message = "the form could not be read: its body is not UTF-8 form data"
+            await _send_page(send, 400, error_page(400, "Bad request", message, ServedLinks()))
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    """Sessions and CSRF protection on ``app``, when the settings give a secret key to sign them.
+
+    Without ``ENGAGEKIT_SECRET_KEY`` the public pages and the API's reads are served as ever, and
+    signing in answers with a page saying the key is needed (``signin.py``).
+    """
+    if settings.secret_key is None:
+        return
+    import hashlib
+
+    from starlette.middleware.sessions import SessionMiddleware
+
+    key = settings.secret_key.get_secret_value()
+    https = (settings.public_base_url or "").lower().startswith("https://")
+    # Two keys from one: the session's signature and the CSRF token's never share a key.
+    csrf_key = hashlib.sha256(b"engagekit csrf\0" + key.encode("utf-8")).hexdigest()
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=key,
+        session_cookie=SESSION_COOKIE,
+        max_age=int(SESSION_LIFETIME.total_seconds()),
+        same_site="lax",
+        https_only=https,
+    )
+    app.add_middleware(CsrfProtection, secret=csrf_key, secure=https)
