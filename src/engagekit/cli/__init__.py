@@ -38,6 +38,8 @@ COMMANDS = {
     "schema": "engagekit.cli.schema_cmd:schema",
     "serve": "engagekit.cli.serve:serve",
     "publish": "engagekit.cli.publish:publish",
+    "users": "engagekit.cli.users:users",
+    "tokens": "engagekit.cli.tokens:tokens",
 }
 
 
@@ -59,6 +61,8 @@ SUMMARIES = {
     "schema": "Print the JSON Schema (draft 2020-12) of council definition files.",
     "serve": "Serve the public pages, the JSON API and the Open Referral UK API over HTTP.",
     "publish": "Write a council's public pages as a static site, in a folder.",
+    "users": "Accounts for the web service: who may sign in, and their role on each council.",
+    "tokens": "API tokens for a council's systems: each is for one council, to read or to write.",
 }
 """The first paragraph of each command's help, so ``engagekit --help`` lists the commands without
 importing them (``tests/test_startup.py`` holds each to its command's own help)."""
