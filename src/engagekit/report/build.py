@@ -377,9 +377,9 @@ def _cite(finding: Finding, docs: dict[str, Document]) -> str:
 
 def _sources(council: Council) -> Section:
     """The documents, whose each is, how many facts each supports, and each one's address and note."""
-    from engagekit.model.checks import _sources as walk_sources
+    from engagekit.model.checks import cited_documents
 
-    cited = Counter(source.document for _, source in walk_sources(council, ()))
+    cited = cited_documents(council)
     rows = [
         [d.title, d.publisher or "", d.date.human() if d.date else "", document_role(d), str(cited.get(d.id, 0))]
         for d in council.documents

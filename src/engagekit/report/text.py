@@ -44,6 +44,9 @@ def wrap(text: str, width: int, initial_indent: str = "", subsequent_indent: str
     A word is never split, at a hyphen ("CN-1", "well-known") or because it is long (a web
     address stays whole on a line of its own), so the text reads, and can be searched, as written.
     """
+    fits = _fits(text, width - len(initial_indent))
+    if fits is not None:
+        return [initial_indent + fits] if fits else []
     return textwrap.wrap(
         text,
         width,
@@ -52,6 +55,28 @@ def wrap(text: str, width: int, initial_indent: str = "", subsequent_indent: str
         break_on_hyphens=False,
         break_long_words=False,
     )
+
+
+_OTHER_WHITESPACE = re.compile("[\t\n\x0b\x0c\r]")
+"""The whitespace :mod:`textwrap` turns into spaces (all it breaks at besides the space)."""
+
+
+def _fits(text: str, width: int) -> str | None:
+    """``text`` as :func:`textwrap.wrap` would give it if it fits on one line of ``width``, else ``None``.
+
+    Most texts in a report (labels, dates, short cells) fit, and laying each out with
+    :mod:`textwrap` costs more than the rest of rendering it; for these the answer is known
+    without it: the text itself, less the spaces ending it (``""`` when there is nothing but
+    spaces, which :func:`textwrap.wrap` gives as no line). Whitespace other than spaces, a
+    text ending in other whitespace (such as a no-break space, which :mod:`textwrap` drops
+    there), or a text longer than ``width``, is left to :mod:`textwrap`.
+    """
+    if width <= 0 or len(text) > width or _OTHER_WHITESPACE.search(text):
+        return None
+    shown = text.rstrip(" ")
+    if shown and shown[-1].isspace():
+        return None
+    return shown
 
 
 def render_text(report: Report, width: int = WIDTH) -> str:
@@ -129,11 +154,11 @@ def _block(block: Block, lines: list[str], width: int) -> None:
             lines.append(f"{label + ':':<{label_width}}{wrapped[0]}")
             lines.extend(" " * label_width + rest for rest in wrapped[1:])
     elif isinstance(block, Table):
-        lines.extend(format_table(block, width))
+        lines.extend(_layout(block, width))  # made printable by _printable_block already
     elif isinstance(block, Chart):
         lines.extend(wrap(f"{block.title}: {block.description}", width))
         lines.append("")
-        lines.extend(format_table(block.table(), width))
+        lines.extend(_layout(block.table(), width))  # from the chart's printable texts
     lines.append("")
 
 
@@ -142,7 +167,11 @@ def format_table(table: Table, width: int = WIDTH) -> list[str]:
 
     Its texts are made printable first, so a caller may pass a table of untrusted text.
     """
-    table = printable_table(table)
+    return _layout(printable_table(table), width)
+
+
+def _layout(table: Table, width: int) -> list[str]:
+    """The lines of a table whose texts are printable already (see :func:`format_table`)."""
     columns = len(table.columns)
     natural = [max([len(table.columns[i]), *(len(row[i]) for row in table.rows)]) for i in range(columns)]
     gap = 2
@@ -170,8 +199,16 @@ def _fit(natural: list[int], minimum: list[int], available: int) -> list[int]:
     return widths
 
 
+def _cell_lines(cell: str, width: int) -> list[str]:
+    """A table cell's lines in a column of ``width``: as :func:`textwrap.wrap` breaks it, at least one."""
+    fits = _fits(cell, width)
+    if fits is not None:
+        return [fits]
+    return textwrap.wrap(cell, width) or [""]
+
+
 def _row(cells: list[str], widths: list[int], gap: int) -> str:
-    wrapped = [textwrap.wrap(cell, width) or [""] for cell, width in zip(cells, widths, strict=True)]
+    wrapped = [_cell_lines(cell, width) for cell, width in zip(cells, widths, strict=True)]
     height = max(len(parts) for parts in wrapped)
     lines = []
     for index in range(height):
