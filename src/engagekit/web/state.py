@@ -4,13 +4,19 @@ Every page, download and API answer about a council as of a date comes from one
 :class:`Built`: the report from :func:`engagekit.report.council_report` (the same builder as
 ``engagekit report``) with its renderings made on first use. Builds are kept by (council, as-of
 date, the store's last change), so a new record in the store makes the next request build
-afresh while every other request is answered from memory. The store's last change is read with
-one query per request (:func:`store_change`), which is cheap next to building a report.
+afresh while every other request is answered from memory.
+
+The store's last change (:func:`store_change`) is asked for on every request, so it must cost
+next to nothing at any number of records: on SQLite it is each record table's largest id, read
+from the primary key, and it is read again only when :class:`CommitWatch` sees that something
+was committed to the file since; on PostgreSQL, each table's count of the council's rows and
+their largest id, one query.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import threading
 from collections import OrderedDict
@@ -20,12 +26,18 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 if TYPE_CHECKING:
+    import sqlite3
+    from pathlib import Path
+
     from engagekit.model import Council
     from engagekit.plugins import PluginHost
     from engagekit.records.store import RecordStore
     from engagekit.report.document import Report
     from engagekit.report.renderers import Renderer
     from engagekit.settings import Settings
+
+Change = tuple[tuple[str, int, int], ...]
+"""The store's last change (:func:`store_change`): each record table's name, count and largest id."""
 
 CACHE_SIZE = 64
 """How many built reports are kept (the least recently used is dropped first)."""
@@ -100,6 +112,7 @@ class Site:
         self._cache: OrderedDict[Hashable, Built] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._building: dict[Hashable, threading.Lock] = {}
+        self._watch: CommitWatch | None = None
 
     # -- councils and formats ----------------------------------------------------------------
 
@@ -147,16 +160,42 @@ class Site:
 
     def close(self) -> None:
         with self._store_lock:
+            if self._watch is not None:
+                self._watch.close()
+                self._watch = None
             if self._store is not None:
                 self._store.close()
                 self._store = None
+
+    def change(self, store: RecordStore, council_id: str) -> Change:
+        """The store's last change for a council (:func:`store_change`), asked of the store only
+        when something was committed to it since this thread last asked.
+
+        On a SQLite file, :class:`CommitWatch` tells in microseconds, with no connection from the
+        pool, whether anything at all was committed since; only then is the (global, on SQLite)
+        last change read again. A commit that adds no record (a sign-in, the audit log) reads
+        the same last change, so the reports built stay. Elsewhere the store is asked on every
+        request.
+        """
+        watch = self._commit_watch(store)
+        found = watch.since_commit(lambda: store_change(store, council_id)) if watch is not None else None
+        return found if found is not None else store_change(store, council_id)
+
+    def _commit_watch(self, store: RecordStore) -> CommitWatch | None:
+        if store.path is None or store.engine.dialect.name != "sqlite":
+            return None
+        if self._watch is None:
+            with self._store_lock:
+                if self._watch is None:
+                    self._watch = CommitWatch(store.path)
+        return self._watch
 
     # -- reports -----------------------------------------------------------------------------
 
     def built(self, council: Council, as_of: dt.date) -> Built:
         """The council's report as of ``as_of``: from memory unless the store changed since."""
         store = self.store()
-        key = (council.id, as_of, store_change(store, council.id) if store else None)
+        key = (council.id, as_of, self.change(store, council.id) if store else None)
         with self._cache_lock:
             found = self._cache.get(key)
             if found is not None:
@@ -193,23 +232,118 @@ class Site:
         return {hub_id: item.date for hub_id, item in opened.items()}
 
 
-def store_change(store: RecordStore, council_id: str) -> tuple[tuple[str, int, int], ...]:
-    """The store's last change for a council: each record table's row count and largest id.
+class CommitWatch:
+    """Tells whether anything was committed to a SQLite file, by ``PRAGMA data_version``.
 
-    Records are only ever added (a correction is a new record that supersedes another), so this
-    changes with every record written, and it is one query however many tables there are.
+    SQLite changes a connection's ``data_version`` whenever another connection, in this process
+    or another, commits to the file. Each thread keeps a read-only connection of its own for
+    asking (it never reads a table or writes), so the answer costs a few microseconds, takes no
+    lock and no connection from the store's pool. A file replaced by another (its device and
+    inode differ) is opened afresh. When the file cannot be opened so, :meth:`since_commit`
+    answers ``None`` and the caller asks the store itself.
     """
-    import sqlalchemy as sa
 
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._opened_lock = threading.Lock()
+
+    def since_commit(self, read: Callable[[], Change]) -> Change | None:
+        """What ``read`` gave when this thread last called it, unless something was committed
+        since (then ``read`` is called again); ``None`` when the file cannot be watched."""
+        import sqlite3
+
+        local = self._local
+        try:
+            found = self.path.stat()
+        except OSError:
+            return None
+        identity = (found.st_dev, found.st_ino)
+        try:
+            if getattr(local, "identity", None) != identity:
+                self._open(identity)
+            (version,) = local.connection.execute("PRAGMA data_version").fetchone()
+        except sqlite3.Error:
+            local.identity = None
+            return None
+        seen: tuple[int, Change] | None = local.seen
+        if seen is not None and seen[0] == version:
+            return seen[1]
+        value = read()  # read after the version was: at least as new as it
+        local.seen = (version, value)
+        return value
+
+    def _open(self, identity: tuple[int, int]) -> None:
+        import sqlite3
+        import urllib.parse
+
+        location = urllib.parse.quote(str(self.path.resolve()))
+        connection = sqlite3.connect(f"file:{location}?mode=ro", uri=True, check_same_thread=False)
+        with self._opened_lock:
+            self._opened.append(connection)
+        self._local.connection, self._local.identity, self._local.seen = connection, identity, None
+
+    def close(self) -> None:
+        with self._opened_lock:
+            for connection in self._opened:
+                connection.close()
+            self._opened.clear()
+
+
+def store_change(store: RecordStore, council_id: str) -> Change:
+    """The store's last change for a council, read with one query that costs little at any size.
+
+    Records are only ever added (a correction is a new record that supersedes another), never
+    updated or deleted. On SQLite one writer at a time holds the write lock from its first
+    insert to its commit, so ids become visible in the order they were given: the largest id
+    of each record table, read from its primary key, changes exactly when a record is added
+    (to any council: a record for another council makes this one's next report build afresh,
+    which costs a build, never a stale answer). On PostgreSQL two transactions may commit in
+    the opposite order to their ids, so a largest id alone could miss the one that commits
+    second; there each table's count of the council's rows is read with its largest id.
+    """
+    if store.engine.dialect.name == "sqlite":
+        (row,) = store.read(_largest_ids())
+        return tuple((name, 0, int(row[name])) for name in sorted(_record_tables()))
+    rows = store.read(_counts_and_largest_ids().params(council_id=council_id))
+    return tuple(sorted((str(row["kind"]), int(row["rows"]), int(row["last"])) for row in rows))
+
+
+@functools.cache
+def _record_tables() -> dict[str, Any]:
     from engagekit.records import schema
 
-    parts = [
-        sa.select(
-            sa.literal(name).label("kind"),
-            sa.func.count().label("rows"),
-            sa.func.coalesce(sa.func.max(table.c.id), 0).label("last"),
-        ).where(table.c.council_id == council_id)
-        for name, table in sorted(schema.RECORD_TABLES.items())
-    ]
-    rows = store.read(sa.union_all(*parts))
-    return tuple(sorted((str(row["kind"]), int(row["rows"]), int(row["last"])) for row in rows))
+    return dict(sorted(schema.RECORD_TABLES.items()))
+
+
+@functools.cache
+def _largest_ids() -> Any:
+    """``SELECT (SELECT max(id) FROM action_updates) AS "action-update", ...``: one primary-key
+    lookup per table. Built once: building the statement would cost more than running it."""
+    import sqlalchemy as sa
+
+    return sa.select(
+        *(
+            sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0)).scalar_subquery().label(name)
+            for name, table in _record_tables().items()
+        )
+    )
+
+
+@functools.cache
+def _counts_and_largest_ids() -> Any:
+    """Each record table's count of one council's rows (``:council_id``) and their largest id."""
+    import sqlalchemy as sa
+
+    council_id = sa.bindparam("council_id", type_=sa.String())
+    return sa.union_all(
+        *(
+            sa.select(
+                sa.literal(name).label("kind"),
+                sa.func.count().label("rows"),
+                sa.func.coalesce(sa.func.max(table.c.id), 0).label("last"),
+            ).where(table.c.council_id == council_id)
+            for name, table in _record_tables().items()
+        )
+    )
