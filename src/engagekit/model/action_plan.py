@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import attrs
 
+from engagekit.model.base import Model
 from engagekit.model.certainty import Qualified
 from engagekit.model.engagement import AbcdQuestion, ParticipationLevel
 from engagekit.model.sources import PartialDate, Source
@@ -25,7 +26,7 @@ class CommitmentKind(enum.Enum):
     VALUE = "value"
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Commitment(Qualified):
     """A named statement a council signs up to, such as B&NES's "To LISTEN"."""
 
@@ -53,7 +54,7 @@ class Direction(enum.Enum):
     MAINTAIN = "maintain"
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Indicator(Qualified):
     """A measure of progress: numeric (unit, baseline, target, direction) or a milestone."""
 
@@ -69,7 +70,7 @@ class Indicator(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Action(Qualified):
     """One thing the council said it would do, under an outcome."""
 
@@ -86,7 +87,7 @@ class Action(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Outcome(Qualified):
     """A result the council wants, with the evidence it will look for and the actions towards it."""
 
@@ -98,7 +99,7 @@ class Outcome(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Priority(Qualified):
     """A policy priority under a pillar, with the lines that explain it."""
 
@@ -107,7 +108,7 @@ class Priority(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Pillar(Qualified):
     """A focus area, realm or theme of the action plan."""
 
@@ -119,8 +120,8 @@ class Pillar(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen
-class PlannedAction:
+@attrs.frozen(repr=False)
+class PlannedAction(Model):
     """An action seen with the pillar and outcome it sits under."""
 
     action: Action
@@ -128,7 +129,7 @@ class PlannedAction:
     pillar: Pillar | None
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class ActionPlan(Qualified):
     """Pillars with their outcomes and actions; ``pillar_label`` is what the council calls a pillar."""
 

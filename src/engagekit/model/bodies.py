@@ -6,13 +6,14 @@ import calendar
 
 import attrs
 
+from engagekit.model.base import Model
 from engagekit.model.certainty import Qualified
 from engagekit.model.local import ForEach, Instance
 from engagekit.model.places import AreaKind
 from engagekit.model.sources import PartialDate, Source
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Partner(Qualified):
     """An organisation the council works with: police, fire, health, housing, the VCS, ..."""
 
@@ -23,8 +24,8 @@ class Partner(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen
-class MonthWindow:
+@attrs.frozen(repr=False)
+class MonthWindow(Model):
     """Months of the year something falls due in: ``{start: 6, end: 7}`` is June to July."""
 
     start: int = attrs.field(validator=[attrs.validators.ge(1), attrs.validators.le(12)])
@@ -44,7 +45,7 @@ class MonthWindow:
         return f"between {calendar.month_name[self.start]} and {calendar.month_name[self.end]}"
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class MeetingQuota(Qualified):
     """How often a body commits to meet in public, per year, and what its AGM must do.
 
@@ -79,7 +80,7 @@ class MeetingQuota(Qualified):
         return text
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class MembershipRule(Qualified):
     """A rule about who sits on a body, as the documents word it, checked where records carry the facts.
 
@@ -104,7 +105,7 @@ class MembershipRule(Qualified):
             raise ValueError(f"only 'councillor' can be checked from records, not {self.held_by!r}")
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Body(Qualified):
     """A standing group that meets: a forum, a board, a network, a steering group.
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from engagekit.model.base import Model
 from engagekit.model.sources import Source
 
 
@@ -54,8 +55,8 @@ def _reasoning_given(instance: Any, _: attrs.Attribute[str | None], reasoning: s
         raise ValueError("an inferred fact needs its 'reasoning': say what it is inferred from")
 
 
-@attrs.frozen
-class Qualifier:
+@attrs.frozen(repr=False)
+class Qualifier(Model):
     """How sure one field of an item is, e.g. a phase's ``starts`` that is only expected."""
 
     certainty: Certainty = Certainty.STATED
@@ -83,8 +84,8 @@ def qualifier_words(certainty: Certainty, wording: str | None, reasoning: str | 
     return words
 
 
-@attrs.frozen
-class Qualified:
+@attrs.frozen(repr=False)
+class Qualified(Model):
     """What every definition item can say about how sure it is, and where else it comes from.
 
     The fields are keyword-only so that every item class can inherit them whatever its own

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from engagekit.model import gss
+from engagekit.model.base import Model
 from engagekit.model.certainty import is_qualifier_field
 from engagekit.model.governance import LocalPlanRule
 from engagekit.model.instances import body_instances, place_ids
@@ -29,8 +30,8 @@ Path = tuple[str | int, ...]
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
-@attrs.frozen
-class Problem:
+@attrs.frozen(repr=False)
+class Problem(Model):
     """One thing wrong, at a path such as ``("programme", "commitments", 2, "id")``."""
 
     path: Path

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from engagekit.model.base import Model
 from engagekit.model.certainty import qualified
 from engagekit.model.local import ForEach, Instance, PlaceKind, instance_id, instance_name
 from engagekit.model.sources import PartialDate, Source
@@ -21,8 +22,8 @@ if TYPE_CHECKING:
     from engagekit.model.council import Council
 
 
-@attrs.frozen
-class Place:
+@attrs.frozen(repr=False)
+class Place(Model):
     """An area, cluster or phase an arrangement is made for."""
 
     kind: PlaceKind
@@ -30,8 +31,8 @@ class Place:
     name: str
 
 
-@attrs.frozen
-class Placed:
+@attrs.frozen(repr=False)
+class Placed(Model):
     """One place's instance of an arrangement (a body, an obligation) declared for each place.
 
     ``recorded`` is true for an instance registered in the records store rather than listed by

@@ -13,6 +13,7 @@ import enum
 
 import attrs
 
+from engagekit.model.base import Model
 from engagekit.model.certainty import Qualified
 from engagekit.model.places import AreaKind
 from engagekit.model.sources import PartialDate, Source
@@ -33,8 +34,8 @@ class PlaceKind(enum.Enum):
     """Each instance of another body the definition makes (each area network's working group)."""
 
 
-@attrs.frozen
-class ForEach:
+@attrs.frozen(repr=False)
+class ForEach(Model):
     """Which places an arrangement is made for: ``for_each: cluster`` or ``{place: area, area_kind: ward}``."""
 
     place: PlaceKind
@@ -67,7 +68,7 @@ class ForEach:
         return f"each {self.place.value}"
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Instance(Qualified):
     """What one place's instance adds to or changes in what it inherits from its declaration.
 

@@ -14,11 +14,13 @@ import re
 
 import attrs
 
+from engagekit.model.base import Model
+
 _PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
 
-@attrs.frozen
-class PartialDate:
+@attrs.frozen(repr=False)
+class PartialDate(Model):
     """A date known to the year, the month or the day, written ``2022``, ``2022-03`` or ``2022-03-31``."""
 
     year: int
@@ -108,8 +110,8 @@ def human_date(value: dt.date) -> str:
     return f"{value.day} {calendar.month_name[value.month]} {value.year}"
 
 
-@attrs.frozen
-class Period:
+@attrs.frozen(repr=False)
+class Period(Model):
     """A span such as a strategy's life, "2021 – 2026"; either end may be unknown."""
 
     start: PartialDate | None = None
@@ -134,8 +136,8 @@ class DocumentRole(enum.Enum):
     """Someone else's: a national dataset, case law, a partner's or a researcher's document."""
 
 
-@attrs.frozen
-class Document:
+@attrs.frozen(repr=False)
+class Document(Model):
     """A public document facts are taken from: a strategy, a committee report, a policy.
 
     ``role`` says whether it is the council's own (primary) or another's (secondary); ``url``
@@ -153,8 +155,8 @@ class Document:
     role: DocumentRole | None = None
 
 
-@attrs.frozen
-class Source:
+@attrs.frozen(repr=False)
+class Source(Model):
     """Where a fact comes from: a document (by id) and the section, table or page within it."""
 
     document: str

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from engagekit.model.base import Model
 from engagekit.rules.findings import Finding
 
 if TYPE_CHECKING:
@@ -23,29 +24,29 @@ value's type or meaning changed, a value outside a list it was limited to. A key
 it as it is (readers pass over keys they do not know). See docs/reports.md, "The JSON report"."""
 
 
-@attrs.frozen
-class Paragraph:
+@attrs.frozen(repr=False)
+class Paragraph(Model):
     text: str
     kind: str = "paragraph"
 
 
-@attrs.frozen
-class BulletList:
+@attrs.frozen(repr=False)
+class BulletList(Model):
     items: list[str]
     title: str | None = None
     kind: str = "list"
 
 
-@attrs.frozen
-class Fields:
+@attrs.frozen(repr=False)
+class Fields(Model):
     """Label–value pairs, such as a report header."""
 
     items: list[tuple[str, str]]
     kind: str = "fields"
 
 
-@attrs.frozen
-class Table:
+@attrs.frozen(repr=False)
+class Table(Model):
     """A table with a caption and header cells; every cell is text."""
 
     caption: str
@@ -59,16 +60,16 @@ class Table:
                 raise ValueError(f"table {self.caption!r}: a row has {len(row)} cells for {len(self.columns)} columns")
 
 
-@attrs.frozen
-class Series:
+@attrs.frozen(repr=False)
+class Series(Model):
     """One line or set of bars: a value (or ``None``: nothing recorded) for each category."""
 
     name: str
     values: list[float | None]
 
 
-@attrs.frozen
-class Chart:
+@attrs.frozen(repr=False)
+class Chart(Model):
     """A chart as data. ``description`` is its text alternative; :meth:`table` is the data behind it.
 
     ``chart`` is ``"bar"`` (one bar per category and series) , ``"stacked"`` (series stacked in
@@ -100,8 +101,8 @@ class Chart:
 Block = Paragraph | BulletList | Fields | Table | Chart
 
 
-@attrs.frozen
-class Section:
+@attrs.frozen(repr=False)
+class Section(Model):
     """A titled part of a report, with blocks and sub-sections."""
 
     id: str
@@ -110,8 +111,8 @@ class Section:
     sections: list[Section] = attrs.field(factory=list)
 
 
-@attrs.frozen
-class Report:
+@attrs.frozen(repr=False)
+class Report(Model):
     """A council's report as of a date."""
 
     council_id: str

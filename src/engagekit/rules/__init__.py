@@ -14,6 +14,7 @@ from typing import TypeVar
 
 import attrs
 
+from engagekit.model.base import Model
 from engagekit.model.council import Council
 from engagekit.model.governance import CoverageRule, LocalPlanRule, PhaseOrderRule
 from engagekit.model.sources import Source
@@ -53,8 +54,8 @@ __all__ = [
 ]
 
 
-@attrs.frozen
-class Rule:
+@attrs.frozen(repr=False)
+class Rule(Model):
     """A reporting rule: an id, a title, and a check that turns a context into findings.
 
     Plugins build these for rules a definition file cannot express::

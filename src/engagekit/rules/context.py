@@ -12,12 +12,13 @@ from typing import Protocol
 
 import attrs
 
+from engagekit.model.base import Model
 from engagekit.model.council import Council
 from engagekit.rules.findings import EvidenceItem, Finding
 
 
-@attrs.frozen
-class ConsultationEvidence:
+@attrs.frozen(repr=False)
+class ConsultationEvidence(Model):
     """A recorded consultation and the evidence for each Gunning principle (``None`` if none)."""
 
     title: str
@@ -29,8 +30,8 @@ class ConsultationEvidence:
     ref: str | None = None
 
 
-@attrs.frozen
-class EventCount:
+@attrs.frozen(repr=False)
+class EventCount(Model):
     """How many engagement events in a month, for one cluster, area and IAP2 level (each may be ``None``)."""
 
     month: str
@@ -40,8 +41,8 @@ class EventCount:
     count: int
 
 
-@attrs.frozen
-class RecordedInstance:
+@attrs.frozen(repr=False)
+class RecordedInstance(Model):
     """An instance of a body that officers registered in the records store (a forum)."""
 
     id: str
@@ -54,8 +55,8 @@ class RecordedInstance:
     ref: str | None = None
 
 
-@attrs.frozen
-class LocalActionEvidence:
+@attrs.frozen(repr=False)
+class LocalActionEvidence(Model):
     """A local action a place's body agreed, as recorded."""
 
     id: str
@@ -68,8 +69,8 @@ class LocalActionEvidence:
     ref: str | None = None
 
 
-@attrs.frozen
-class MemberEvidence:
+@attrs.frozen(repr=False)
+class MemberEvidence(Model):
     """Someone recorded as sitting on a body on a date."""
 
     name: str
@@ -186,8 +187,8 @@ class NoEvidence:
         return []
 
 
-@attrs.frozen
-class RuleContext:
+@attrs.frozen(repr=False)
+class RuleContext(Model):
     """The council, the date the report is as of, the evidence, and findings made so far."""
 
     council: Council

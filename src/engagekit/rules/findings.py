@@ -7,6 +7,7 @@ import enum
 
 import attrs
 
+from engagekit.model.base import Model
 from engagekit.model.sources import Source
 
 
@@ -38,8 +39,8 @@ _LABELS = {
 _SEVERITY = {Status.RED: 0, Status.AMBER: 1, Status.GREY: 2, Status.GREEN: 3}
 
 
-@attrs.frozen
-class EvidenceItem:
+@attrs.frozen(repr=False)
+class EvidenceItem(Model):
     """A recorded fact a finding rests on (a review approved, a meeting held)."""
 
     date: dt.date
@@ -51,8 +52,8 @@ class EvidenceItem:
     """What a meeting considered (an AGM's yearly report), where the record says."""
 
 
-@attrs.frozen
-class Finding:
+@attrs.frozen(repr=False)
+class Finding(Model):
     """One rule's conclusion about one subject."""
 
     rule_id: str
