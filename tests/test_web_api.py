@@ -100,6 +100,7 @@ def test_the_openapi_document_describes_every_read(client: TestClient) -> None:
         "/api/councils/{council_id}/report",
         "/api/councils/{council_id}/findings",
         "/api/councils/{council_id}/actions",
+        "/api/councils/{council_id}/records",
     }
     findings = document["paths"]["/api/councils/{council_id}/findings"]["get"]["responses"]
     assert "application/problem+json" in findings["404"]["content"]

@@ -147,7 +147,8 @@ def finish_sign_in(request: Request, account: auth.Account, nxt: str, *, method:
     auth.begin_session(request, account)
     auth.audit(request, "signed in", {"method": method})
     response = RedirectResponse(safe_next(nxt), status_code=303, headers=PRIVATE)
-    response.delete_cookie(auth.CSRF_COOKIE, path="/")  # the next form gets a code made after sign-in
+    # the next form gets a code made after sign-in
+    response.delete_cookie(auth.CSRF_COOKIE, path="/", secure=_https(request), samesite="lax")
     return response
 
 
@@ -195,5 +196,9 @@ def sign_out(request: Request) -> Response:
         auth.audit(request, "signed out", {})
     auth.end_session(request)
     response = RedirectResponse("/", status_code=303, headers=PRIVATE)
-    response.delete_cookie(auth.CSRF_COOKIE, path="/")
+    response.delete_cookie(auth.CSRF_COOKIE, path="/", secure=_https(request), samesite="lax")
     return response
+
+
+def _https(request: Request) -> bool:
+    return (auth.site_of(request).settings.public_base_url or "").lower().startswith("https://")
