@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests import web_accounts
 
 from engagekit.accounts import Role
-from tests import web_accounts
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
