@@ -172,10 +172,10 @@ def test_every_missing_answer_is_listed_at_once(signed_in_client: Client) -> Non
     client = signed_in_client("basildon", Role.editor)
     page = submit(client, "action-update", {})
     assert page.status_code == 400
-    assert summary_messages(page.text) == [
-        "When was this its status?: missing",
+    assert summary_messages(page.text) == [  # in the order of the questions on the page
         "Which action?: missing",
         "Where does it stand?: missing",
+        "When was this its status?: missing",
     ]
     assert '<a href="#f-status">' in page.text  # a radio group's error links to its first radio
 
@@ -249,10 +249,10 @@ def test_change_goes_back_to_the_form_filled_in(signed_in_client: Client) -> Non
     client = signed_in_client("basildon", Role.editor)
     checked = submit(client, "action-update", {"action": "CN-4", "status": "at-risk", "date": "2026-11-01"})
     assert 'form="change" name="focus" value="status"' in checked.text
-    data = {"csrftoken": token(checked.text), **{k: v for k, v in hidden(checked.text).items() if k != "csrftoken"}}
+    data = {"csrftoken": token(checked.text), "focus": "status", **hidden(checked.text)}
     back = client.post(f"{BASE}/action-update/change", data=data)
     assert back.status_code == 200
-    assert 'value="at-risk" checked' in back.text
+    assert 'value="at-risk" checked autofocus' in back.text  # the question it came back for has the focus
     assert '<option value="CN-4" selected>' in back.text
 
 
@@ -591,3 +591,38 @@ def test_an_upload_that_is_not_a_records_file(signed_in_client: Client, accounts
     empty = client.post(f"{BASE}/upload", data={"csrftoken": token(page.text)})
     assert summary_messages(empty.text) == ["The file: choose a file to import"]
     assert records(accounts_store) == []
+
+
+def test_the_upload_runs_the_commands_import_all_or_nothing(accounts_store: str, tmp_path: Path) -> None:
+    """What the upload page runs once the file is saved (tested here whatever the CSRF middleware)."""
+    import datetime as dt
+
+    import engagekit
+    from engagekit.web import upload as uploading
+
+    council = engagekit.get_plugin_host(environ={}).councils()["basildon"].council
+    bad = [
+        {"kind": "action-update", "date": "2026-11-01", "action": "CN-1", "status": "completed"},
+        {"kind": "action-update", "date": "2026-13-01", "action": "CN-1", "status": "completed"},
+    ]
+    path = write_rows(tmp_path / "upload.csv", COLUMNS, bad)
+    with open_store(accounts_store) as store:
+        result, _ = uploading._import(store, council, path, "bad.csv", None, "me@example.gov.uk", dt.date(2026, 11, 22))
+        assert [str(problem) for problem in result.problems] == [
+            "row 3, date: 2026-13-01 is not a date: there is no month 13"
+        ]
+        assert result.added == 0
+        assert list(store.records("basildon")) == []
+        good = write_rows(tmp_path / "upload.csv", COLUMNS, bad[:1])
+        result, sha256 = uploading._import(
+            store, council, good, "good.csv", None, "me@example.gov.uk", dt.date(2026, 11, 22)
+        )
+        assert (result.rows, result.added) == (1, 1)
+        listed = uploading._imported(store, council, sha256)
+        assert [(item["kind"], item["date"], item["about"]) for item in listed] == [
+            ("action-update", "2026-11-01", "CN-1 · completed")
+        ]
+        odd = tmp_path / "upload.csv"
+        odd.write_text("kind,colour\naction-update,blue\n", encoding="utf-8")
+        with pytest.raises(uploading.Refused, match=r"^odd\.csv: unknown column 'colour'"):
+            uploading._import(store, council, odd, "odd.csv", None, "me@example.gov.uk", dt.date(2026, 11, 22))

@@ -2,7 +2,8 @@
 
 ``engagekit serve`` runs in a subprocess on a SQLite store with one editor account. The officer
 signs in, records an action update with a wrong date, sees the error summary, corrects the
-date, checks the answers, records it and follows the link to the dashboard, which shows it.
+date, checks the answers and changes one, records it and follows the link to the dashboard,
+which shows it.
 axe-core needs script, so each page the officer reaches (errors included) is checked in a
 second page that loads the same HTML from the same origin. Skipped, saying why, without
 Chromium or Playwright.
@@ -147,6 +148,16 @@ def test_an_officer_records_an_update_with_the_keyboard_and_axe_finds_nothing(se
             assert "In progress" in answers
             assert "2026-11-20" in answers
             axe("check your answers")
+            tab_to(officer, "button[form=change][value=percent]")  # change the percentage
+            with officer.expect_navigation():
+                officer.keyboard.press("Enter")
+            assert officer.evaluate("document.activeElement.id") == "f-percent"  # back at that question
+            officer.keyboard.press("Control+A")
+            officer.keyboard.type("45")
+            tab_to(officer, "button[type=submit]")
+            with officer.expect_navigation():
+                officer.keyboard.press("Enter")
+            assert "45" in officer.inner_text(".govuk-summary-list")
             tab_to(officer, "button.govuk-button")
             assert officer.evaluate("document.activeElement.textContent.trim()") == "Accept and record"
             with officer.expect_navigation():
@@ -158,7 +169,7 @@ def test_an_officer_records_an_update_with_the_keyboard_and_axe_finds_nothing(se
             with officer.expect_navigation():
                 officer.keyboard.press("Enter")
             assert officer.url.endswith("/councils/basildon")
-            assert "in-progress 40% (20 November 2026)" in officer.inner_text("main")
+            assert "in-progress 45% (20 November 2026)" in officer.inner_text("main")
 
             for path in ("/councils/basildon/record", "/councils/basildon/record/upload"):
                 officer.goto(f"{served}{path}")

@@ -70,8 +70,12 @@ def show_form(
     *,
     correction: bool = False,
     history: list[Any] | None = None,
+    focus: str | None = None,
 ) -> Response:
-    """The form, filled in with ``given``; with an error summary and inline errors for ``problems``."""
+    """The form, filled in with ``given``; with an error summary and inline errors for ``problems``.
+
+    ``focus`` is the question a "Change" button came back for: its field has the focus.
+    """
     errors = errors_by_field(form, problems or [])
     shown = {column: _UNSHOWABLE.sub("\ufffd", value) for column, value in given.items()}
     return page(
@@ -85,6 +89,7 @@ def show_form(
         errors=errors,
         correction=correction,
         history=history or [],
+        focus=focus if form.question(focus or "") is not None and not problems else None,
     )
 
 
@@ -92,15 +97,17 @@ def errors_by_field(form: Form, problems: list[tuple[str, str]]) -> list[dict[st
     """Each problem with the question it belongs to: its label, the field it links to, the message.
 
     A problem with the whole row (``it ends before it starts``) goes with the form's
-    ``row_column`` question; one with a column the form does not ask goes with the first.
+    ``row_column`` question; one with a column the form does not ask goes with the first. They
+    are listed in the order of the questions on the page, as the error summary should be.
     """
+    order = {question.column: place for place, question in enumerate(form.questions)}
     found: list[dict[str, str]] = []
     for column, message in problems:
         question = form.question(column) or form.question(form.row_column) or form.questions[0]
         found.append(
             {"column": question.column, "field": question.field_id, "label": question.label, "message": message}
         )
-    return found
+    return sorted(found, key=lambda error: order[error["column"]])  # stable: one field's messages keep their order
 
 
 # -- the pages ------------------------------------------------------------------------------
@@ -247,7 +254,8 @@ async def change(request: Request, council_id: str, slug: str, _: Editor) -> Res
     sent = await _sent(request)
     form, correction = _which(slug, sent)
     known = vocabulary(store_of(request), council)
-    return show_form(request, council, form, known, forms_kinds.answers(form, sent), correction=correction)
+    given = forms_kinds.answers(form, sent)
+    return show_form(request, council, form, known, given, correction=correction, focus=sent.get("focus"))
 
 
 @router.post("/councils/{council_id}/record/{slug}/confirm")
