@@ -626,3 +626,41 @@ def test_the_upload_runs_the_commands_import_all_or_nothing(accounts_store: str,
         odd.write_text("kind,colour\naction-update,blue\n", encoding="utf-8")
         with pytest.raises(uploading.Refused, match=r"^odd\.csv: unknown column 'colour'"):
             uploading._import(store, council, odd, "odd.csv", None, "me@example.gov.uk", dt.date(2026, 11, 22))
+
+
+# -- the pages themselves ----------------------------------------------------------------------
+
+
+def test_the_pages_hold_no_script_or_inline_style_and_keep_the_policy(signed_in_client: Client) -> None:
+    client = signed_in_client("basildon", Role.editor)
+    record_through(client, "action-update", {"action": "CN-1", "status": "completed", "date": "2026-11-01"})
+    paths = ["", "/upload", "/correct", "/correct?kind=action-update&number=1", "/action-update/recorded/1"]
+    paths += [f"/{slug}" for slug in ("action-update", "indicator-reading", "event", "review", "local-priority")]
+    for path in paths:
+        answer = client.get(BASE + path)
+        assert answer.status_code == 200, path
+        assert "<script" not in answer.text, path
+        assert " style=" not in answer.text, path
+        assert "<style" not in answer.text, path
+        assert "script-src 'none'" in answer.headers["content-security-policy"]
+        assert answer.headers["cache-control"] == "no-store"
+        assert '<p class="ek-header__council">Basildon Borough Council</p>' in answer.text
+    assert client.get(f"{BASE}/action-update/recorded/99").status_code == 404
+    assert client.get(f"{BASE}/no-such-form").status_code == 404
+
+
+def test_govuk_frontends_styles_are_served_without_the_crown_logo_or_transport_font(signed_in_client: Client) -> None:
+    client = signed_in_client("basildon", Role.editor)
+    css = client.get("/static/govuk/govuk-forms.css")
+    assert css.status_code == 200
+    assert css.headers["content-type"].startswith("text/css")
+    text = css.text
+    assert ".govuk-error-summary" in text
+    assert ".govuk-radios__input" in text
+    for absent in ("GDS Transport", "govuk-header", "govuk-footer", "crest", "crown", "@font-face", "url("):
+        assert absent not in text, absent
+    assert client.get("/static/govuk/forms.css").status_code == 200
+    assert client.get("/static/govuk/../auth.py").status_code == 404
+    assert client.get("/static/govuk/GOVUK-FRONTEND-LICENSE.txt").status_code == 404
+    licence = Path(__file__).parent.parent / "src/engagekit/web/static/GOVUK-FRONTEND-LICENSE.txt"
+    assert "The MIT License (MIT)" in licence.read_text(encoding="utf-8")
