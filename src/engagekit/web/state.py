@@ -148,6 +148,9 @@ class Site:
 
     def store(self) -> RecordStore | None:
         """The records store, opened on first use; ``None`` while none exists."""
+        opened = self._store
+        if opened is not None:
+            return opened  # asked on every request: no lock once the store is open
         with self._store_lock:
             if self._store is None:
                 settings = self.settings
