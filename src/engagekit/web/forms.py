@@ -19,10 +19,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from importlib.resources import files
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
@@ -212,9 +212,16 @@ def blank_form(request: Request, council_id: str, slug: str, _: Editor) -> Respo
 
 
 async def _sent(request: Request) -> dict[str, str]:
-    """The fields of a submitted form, as text (a file or a repeated field is not an answer)."""
+    """The fields of a submitted form, as text (a file is not an answer; of a repeated field, the last).
+
+    A dependency, read in the event loop; the handlers that use it are plain functions, which
+    FastAPI runs in its thread pool, so the store's blocking work holds up no other request.
+    """
     sent = await request.form()
     return {key: value for key, value in sent.items() if isinstance(value, str)}
+
+
+Sent = Annotated[dict[str, str], Depends(_sent)]
 
 
 def _which(slug: str, sent: Mapping[str, str]) -> tuple[Form, bool]:
@@ -224,10 +231,9 @@ def _which(slug: str, sent: Mapping[str, str]) -> tuple[Form, bool]:
 
 
 @router.post("/councils/{council_id}/record/{slug}")
-async def check(request: Request, council_id: str, slug: str, _: Editor) -> Response:
+def check(request: Request, council_id: str, slug: str, _: Editor, sent: Sent) -> Response:
     """The answers checked: back to the form with what is wrong, or on to "check your answers"."""
     council = site(request).council(council_id)
-    sent = await _sent(request)
     form, correction = _which(slug, sent)
     store = store_of(request)
     known = vocabulary(store, council)
@@ -248,10 +254,9 @@ async def check(request: Request, council_id: str, slug: str, _: Editor) -> Resp
 
 
 @router.post("/councils/{council_id}/record/{slug}/change")
-async def change(request: Request, council_id: str, slug: str, _: Editor) -> Response:
+def change(request: Request, council_id: str, slug: str, _: Editor, sent: Sent) -> Response:
     """Back from "check your answers" to the form, filled in as it was."""
     council = site(request).council(council_id)
-    sent = await _sent(request)
     form, correction = _which(slug, sent)
     known = vocabulary(store_of(request), council)
     given = forms_kinds.answers(form, sent)
@@ -259,12 +264,11 @@ async def change(request: Request, council_id: str, slug: str, _: Editor) -> Res
 
 
 @router.post("/councils/{council_id}/record/{slug}/confirm")
-async def confirm(request: Request, council_id: str, slug: str, _: Editor) -> Response:
+def confirm(request: Request, council_id: str, slug: str, _: Editor, sent: Sent) -> Response:
     """The record written (the answers read and checked again: what the page held is not trusted)."""
     from engagekit.records.rows import RowProblem
 
     council = site(request).council(council_id)
-    sent = await _sent(request)
     form, correction = _which(slug, sent)
     store = store_of(request)
     known = vocabulary(store, council)

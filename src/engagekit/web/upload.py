@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
@@ -23,6 +24,7 @@ from engagekit.web.forms_base import Editor, page, site, store_of
 
 if TYPE_CHECKING:
     from engagekit.model import Council
+    from engagekit.records.kinds import RecordKind
     from engagekit.records.store import ImportResult, RecordStore
 
 router = APIRouter(include_in_schema=False)
@@ -80,18 +82,17 @@ async def upload(request: Request, council_id: str, _: Editor) -> Response:
             path = Path(folder) / ("upload" + Path(name).suffix.lower())
             await _save(file, path)
             today = site(request).today()
-            result, sha256 = _import(
-                store_of(request), council, path, name, default_kind, auth.recorded_by(request), today
-            )
+            store, who = store_of(request), auth.recorded_by(request)
+            # the import is blocking work: in a thread, so the worker goes on answering others
+            result, sha256 = await run_in_threadpool(_import, store, council, path, name, default_kind, who, today)
     except Refused as problem:
         return _refused(request, council, given, str(problem))
     if result.problems:
         return page(request, "uploaded.html.j2", council, status=400, name=name, result=result, imported=[])
     if not result.already_imported:
-        auth.audit(
-            request, "record.import", {"council": council.id, "file": name, "rows": result.rows, "added": result.added}
-        )
-    imported = [] if result.already_imported else _imported(store_of(request), council, sha256)
+        detail = {"council": council.id, "file": name, "rows": result.rows, "added": result.added}
+        await run_in_threadpool(auth.audit, request, "record.import", detail)
+    imported = [] if result.already_imported else await run_in_threadpool(_imported, store_of(request), council, sha256)
     return page(request, "uploaded.html.j2", council, name=name, result=result, imported=imported)
 
 
@@ -101,7 +102,7 @@ def _kinds() -> list[str]:
     return [kind.value for kind in RecordKind]
 
 
-def _kind(text: str) -> Any:
+def _kind(text: str) -> RecordKind | None:
     """The kind of every row for a file with no ``kind`` column, as ``--kind`` reads it."""
     from engagekit.records.kinds import RecordKind
 
@@ -137,7 +138,13 @@ async def _save(file: UploadFile, path: Path) -> None:
 
 
 def _import(
-    store: RecordStore, council: Council, path: Path, name: str, default_kind: Any, recorded_by: str, today: dt.date
+    store: RecordStore,
+    council: Council,
+    path: Path,
+    name: str,
+    default_kind: RecordKind | None,
+    recorded_by: str,
+    today: dt.date,
 ) -> tuple[ImportResult, str]:
     """Read and import the saved file as ``engagekit import`` does; a file problem is :class:`Refused`."""
     from engagekit.records.decidim import read_results, separator_of
