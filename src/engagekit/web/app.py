@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None, *, host: PluginHost | None = No
     records store ``settings`` name (default: :func:`engagekit.settings.load_settings`)."""
     from importlib.metadata import version
 
-    from engagekit.web import admin, api, api_write, auth, forms, oruk, pages, signin
+    from engagekit.web import admin, api, api_write, auth, forms, oidc, oruk, pages, signin
 
     if settings is None:
         from engagekit.settings import load_settings
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None, *, host: PluginHost | None = No
     app.include_router(api_write.router)
     app.include_router(oruk.router)
     app.include_router(signin.router)
+    app.include_router(oidc.router)
     app.include_router(admin.router)
     app.include_router(forms.router)
     _handle_errors(app)

@@ -1,0 +1,137 @@
+"""Single sign-on by OpenID Connect (Microsoft Entra ID, or any provider): ``/sign-in/oidc``.
+
+Authlib's Starlette client runs the authorization-code flow: ``/sign-in/oidc`` sends the
+browser to the provider (with state and a nonce kept in the session), and the provider sends
+it back to ``/sign-in/oidc/callback``, where the code is exchanged for an ID token whose
+signature, issuer, audience, expiry and nonce Authlib checks. The provider proves who the
+person is; it grants nothing. The email in the claim the settings name
+(``ENGAGEKIT_OIDC_EMAIL_CLAIM``) must be an account an admin has added
+(``engagekit users add``, or the council's admin page), not disabled; the account's roles are
+engagekit's own. Signing in then starts a new session as a password does.
+
+Configured by ``ENGAGEKIT_OIDC_DISCOVERY_URL``, ``ENGAGEKIT_OIDC_CLIENT_ID`` and
+``ENGAGEKIT_OIDC_CLIENT_SECRET`` (docs/web.md says how for Entra ID). The address the
+provider returns to is ``ENGAGEKIT_PUBLIC_BASE_URL`` + ``/sign-in/oidc/callback`` when that is
+set (as it must be behind a proxy), else the address the request came to.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from engagekit.web import auth
+from engagekit.web.signin import _page, _without_key, finish_sign_in, safe_next
+
+router = APIRouter(include_in_schema=False)
+
+CLIENT = "council"
+CALLBACK = "/sign-in/oidc/callback"
+NOT_SET_UP = (
+    "single sign-on is not set up on this service: set ENGAGEKIT_OIDC_DISCOVERY_URL, "
+    "ENGAGEKIT_OIDC_CLIENT_ID and ENGAGEKIT_OIDC_CLIENT_SECRET"
+)
+
+
+def _client(request: Request) -> Any | None:
+    """The Authlib client for the configured provider (made once per application), or ``None``."""
+    settings = auth.site_of(request).settings
+    if settings.oidc_discovery_url is None or settings.oidc_client_id is None:
+        return None
+    state = request.app.state
+    client = getattr(state, "oidc_client", None)
+    if client is None:
+        from authlib.integrations.starlette_client import OAuth  # type: ignore[import-untyped]
+
+        oauth = OAuth()
+        oauth.register(
+            CLIENT,
+            server_metadata_url=settings.oidc_discovery_url,
+            client_id=settings.oidc_client_id,
+            client_secret=settings.oidc_client_secret.get_secret_value() if settings.oidc_client_secret else None,
+            client_kwargs={"scope": "openid email profile"},
+        )
+        client = oauth.create_client(CLIENT)
+        state.oidc_client = client
+    return client
+
+
+def _callback_url(request: Request) -> str:
+    base = auth.site_of(request).settings.public_base_url
+    if base:
+        return base.rstrip("/") + CALLBACK
+    return str(request.url_for("oidc_callback"))
+
+
+def _problem(request: Request, status: int, message: str) -> Response:
+    return _page(request, status, problem=message, password_form=False, oidc_name=None)
+
+
+@router.get("/sign-in/oidc")
+async def oidc_start(request: Request, next: str = "/") -> Response:
+    """Go to the provider to sign in, coming back to ``next`` (a path on this site)."""
+    refused = _without_key(request)
+    if refused is not None:
+        return refused
+    client = _client(request)
+    if client is None:
+        return _problem(request, 404, NOT_SET_UP)
+    import httpx
+
+    request.session["oidc_next"] = safe_next(next)
+    try:
+        answer: Response = await client.authorize_redirect(request, _callback_url(request))
+    except (httpx.HTTPError, ValueError, KeyError) as error:
+        message = f"the sign-in provider cannot be reached ({type(error).__name__}: {error}); try again later"
+        return _problem(request, 503, message.replace("\n", " "))
+    answer.headers["cache-control"] = "no-store"
+    return answer
+
+
+@router.get(CALLBACK, name="oidc_callback")
+async def oidc_callback(request: Request) -> Response:
+    """Back from the provider: check its answer, find the account, and sign it in."""
+    refused = _without_key(request)
+    if refused is not None:
+        return refused
+    client = _client(request)
+    if client is None:
+        return _problem(request, 404, NOT_SET_UP)
+    import httpx
+    from authlib.integrations.base_client import OAuthError  # type: ignore[import-untyped]
+    from joserfc.errors import JoseError  # what Authlib checks ID tokens with
+
+    try:
+        token = await client.authorize_access_token(request)
+    except OAuthError as error:
+        auth.audit(request, "sign-in failed", {"method": "oidc", "error": error.error})
+        said = error.description or error.error
+        return _problem(request, 400, f"single sign-on did not sign you in ({said}); try again")
+    except JoseError as error:
+        auth.audit(request, "sign-in failed", {"method": "oidc", "error": str(error)})
+        return _problem(request, 400, f"the provider's ID token could not be trusted ({error}); try again")
+    except httpx.HTTPError as error:
+        return _problem(request, 503, f"the sign-in provider cannot be reached ({error}); try again later")
+    claims = token.get("userinfo") or {}
+    settings = auth.site_of(request).settings
+    email = claims.get(settings.oidc_email_claim)
+    if not isinstance(email, str) or not email.strip():
+        message = f"the provider's ID token has no {settings.oidc_email_claim!r} claim; ask the service's operator"
+        return _problem(request, 400, message)
+    if claims.get("email_verified") is False:
+        return _problem(request, 403, f"the provider has not verified {email}; sign in with a verified address")
+    from engagekit.accounts import AccountProblem, queries
+
+    store = auth.store_of(request)
+    try:
+        account = queries.account(store, email) if store is not None else None
+    except AccountProblem:
+        account = None
+    if account is None or account.disabled:
+        auth.audit(request, "sign-in failed", {"method": "oidc", "email": email.strip().lower()})
+        message = f"there is no account for {email} here; ask an admin of your council to add you"
+        return _problem(request, 403, message)
+    nxt = request.session.get("oidc_next", "/")
+    return finish_sign_in(request, account, nxt, method="oidc")
