@@ -26,7 +26,7 @@ class CommitmentKind(enum.Enum):
     VALUE = "value"
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Commitment(Qualified):
     """A named statement a council signs up to, such as B&NES's "To LISTEN"."""
 
@@ -54,7 +54,7 @@ class Direction(enum.Enum):
     MAINTAIN = "maintain"
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Indicator(Qualified):
     """A measure of progress: numeric (unit, baseline, target, direction) or a milestone."""
 
@@ -70,7 +70,7 @@ class Indicator(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Action(Qualified):
     """One thing the council said it would do, under an outcome."""
 
@@ -87,7 +87,7 @@ class Action(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Outcome(Qualified):
     """A result the council wants, with the evidence it will look for and the actions towards it."""
 
@@ -99,7 +99,7 @@ class Outcome(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Priority(Qualified):
     """A policy priority under a pillar, with the lines that explain it."""
 
@@ -108,7 +108,7 @@ class Priority(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Pillar(Qualified):
     """A focus area, realm or theme of the action plan."""
 
@@ -120,7 +120,7 @@ class Pillar(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class PlannedAction(Model):
     """An action seen with the pillar and outcome it sits under."""
 
@@ -129,7 +129,7 @@ class PlannedAction(Model):
     pillar: Pillar | None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class ActionPlan(Qualified):
     """Pillars with their outcomes and actions; ``pillar_label`` is what the council calls a pillar."""
 

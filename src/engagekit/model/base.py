@@ -1,31 +1,73 @@
-"""The one ``repr`` every class of the model, the rules and the report document shares.
+"""The ``repr``, ``==`` and ``hash`` every class of the model, the rules and the report document shares.
 
 attrs writes each class's methods as Python source and compiles it when the class is defined,
-so every command that loads the model pays for compiling them. Of those methods ``__repr__``
-costs the most to compile (an f-string of every field) and is used the least: only when a
-person prints an object while debugging or a test fails. So these classes are declared with
-``@attrs.frozen(repr=False)`` and inherit :meth:`Model.__repr__`, which gives what attrs' own
-would, ``Action(id='CN-1', text='...', ...)``: every field whose ``repr`` is not turned off, in
-order, with ``...`` for an object met again inside itself. Their ``__init__``, ``__eq__`` and
-``__hash__`` are still attrs'.
+so every command that loads the model pays for compiling them: for these 69 classes that was
+most of the time importing them took. ``__init__`` stays attrs' (it is what structuring a
+definition calls, thousands of times); the others are written once here instead. The classes
+are declared with ``@attrs.frozen(repr=False, eq=False)`` and inherit from :class:`Model`,
+whose methods give what attrs' generated ones give:
+
+- ``repr``: ``Action(id='CN-1', text='...', ...)``, every field whose ``repr`` is not turned
+  off, in order, with ``...`` for an object met again inside itself;
+- ``==``: ``NotImplemented`` for an object of another class (so a subclass is never equal to
+  its base), else each compared field (``eq``, through its ``eq_key`` where it has one) equal
+  by ``==``, in order, stopping at the first that is not;
+- ``hash``: of the class and the same fields (those whose ``hash`` is not turned off), so
+  equal objects hash alike, as attrs makes a frozen class's hash.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 _repring = threading.local()
 """For each thread, the ids of the objects whose repr is being made (to stop at a cycle)."""
 
+Compared = tuple[tuple[str, Callable[[Any], Any] | None], ...]
+"""A class's compared fields: each one's name, and the key it is compared by (``None``: itself)."""
+
+_EQ: dict[type, Compared] = {}
+_HASH: dict[type, Compared] = {}
+
 
 class Model:
-    """A base for attrs classes declared with ``repr=False``: their repr as attrs would write it."""
+    """A base for attrs classes declared with ``repr=False, eq=False``: repr, ``==`` and hash as attrs'."""
 
     __slots__ = ()
 
     def __repr__(self) -> str:
         return fields_repr(self)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        compared = _EQ.get(self.__class__) or _compared(self.__class__)
+        for name, key in compared:
+            if key is None:
+                if not getattr(self, name) == getattr(other, name):
+                    return False
+            elif not key(getattr(self, name)) == key(getattr(other, name)):
+                return False
+        return True
+
+    def __hash__(self) -> int:
+        hashed = _HASH.get(self.__class__)
+        if hashed is None:
+            _compared(self.__class__)
+            hashed = _HASH[self.__class__]
+        values = (getattr(self, name) if key is None else key(getattr(self, name)) for name, key in hashed)
+        return hash((self.__class__, *values))
+
+
+def _compared(cls: type) -> Compared:
+    """The fields ``==`` and hash look at for ``cls``, worked out once for each class."""
+    fields = cls.__attrs_attrs__  # type: ignore[attr-defined]
+    _EQ[cls] = tuple((field.name, field.eq_key) for field in fields if field.eq)
+    hashed = (field.eq if field.hash is None else field.hash for field in fields)
+    _HASH[cls] = tuple((field.name, field.eq_key) for field, used in zip(fields, hashed, strict=True) if used)
+    return _EQ[cls]
 
 
 def fields_repr(value: Any) -> str:

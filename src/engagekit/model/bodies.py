@@ -13,7 +13,7 @@ from engagekit.model.places import AreaKind
 from engagekit.model.sources import PartialDate, Source
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Partner(Qualified):
     """An organisation the council works with: police, fire, health, housing, the VCS, ..."""
 
@@ -24,7 +24,7 @@ class Partner(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class MonthWindow(Model):
     """Months of the year something falls due in: ``{start: 6, end: 7}`` is June to July."""
 
@@ -45,7 +45,7 @@ class MonthWindow(Model):
         return f"between {calendar.month_name[self.start]} and {calendar.month_name[self.end]}"
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class MeetingQuota(Qualified):
     """How often a body commits to meet in public, per year, and what its AGM must do.
 
@@ -80,7 +80,7 @@ class MeetingQuota(Qualified):
         return text
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class MembershipRule(Qualified):
     """A rule about who sits on a body, as the documents word it, checked where records carry the facts.
 
@@ -105,7 +105,7 @@ class MembershipRule(Qualified):
             raise ValueError(f"only 'councillor' can be checked from records, not {self.held_by!r}")
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Body(Qualified):
     """A standing group that meets: a forum, a board, a network, a steering group.
 

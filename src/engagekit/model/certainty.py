@@ -55,7 +55,7 @@ def _reasoning_given(instance: Any, _: attrs.Attribute[str | None], reasoning: s
         raise ValueError("an inferred fact needs its 'reasoning': say what it is inferred from")
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Qualifier(Model):
     """How sure one field of an item is, e.g. a phase's ``starts`` that is only expected."""
 
@@ -84,7 +84,7 @@ def qualifier_words(certainty: Certainty, wording: str | None, reasoning: str | 
     return words
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Qualified(Model):
     """What every definition item can say about how sure it is, and where else it comes from.
 

@@ -30,7 +30,7 @@ Path = tuple[str | int, ...]
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Problem(Model):
     """One thing wrong, at a path such as ``("programme", "commitments", 2, "id")``."""
 

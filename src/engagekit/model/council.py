@@ -42,7 +42,7 @@ class ImpactLevel(enum.Enum):
     NONE = "none"
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class KeyDate(Qualified):
     """A dated event in a programme's life: an approval, a consultation window, a conference."""
 
@@ -58,7 +58,7 @@ class KeyDate(Qualified):
             raise ValueError(f"it ends ({self.end}) before it starts ({self.date})")
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Objective(Qualified):
     """A corporate promise, priority or objective the programme contributes to."""
 
@@ -71,7 +71,7 @@ class Objective(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Statement(Qualified):
     """Something a document states that has no field of its own: a vision, barriers, benefits.
 
@@ -86,7 +86,7 @@ class Statement(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class LinkedDocument(Qualified):
     """Another policy or strategy the programme links to, named as the document names it."""
 
@@ -95,7 +95,7 @@ class LinkedDocument(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Initiative(Qualified):
     """A named programme, project or pilot (the Local Delivery Pilot, Community@67, ...)."""
 
@@ -109,7 +109,7 @@ class Initiative(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Offer(Qualified):
     """A package of engagement offered across an area or through clusters (a core or local offer)."""
 
@@ -121,7 +121,7 @@ class Offer(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Funding(Qualified):
     """Money allocated to the programme, in whole pounds, and where it comes from."""
 
@@ -134,7 +134,7 @@ class Funding(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class ImpactAssessment(Qualified):
     """An equality or service impact assessment (EqIA, CEIA, SIA) and its review date."""
 
@@ -152,7 +152,7 @@ class ImpactAssessment(Qualified):
             raise ValueError(f"it is reviewed ({self.review_date}) before it is made ({self.date})")
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class LegalBasis(Qualified):
     """A law, duty or doctrine the programme must meet (the Gunning principles, the Equality Act)."""
 
@@ -163,7 +163,7 @@ class LegalBasis(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Programme(Qualified):
     """A policy, strategy or framework: what the council committed to, and how it will report."""
 
@@ -193,7 +193,7 @@ class Programme(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Council(Qualified):
     """A local authority's whole model. Building one checks every invariant.
 

@@ -70,7 +70,7 @@ class AssetKind(enum.Enum):
     CULTURAL = "cultural"
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class EngagementMethod(Qualified):
     """A tool, channel or mechanism for engaging people, with the IAP2 levels it reaches."""
 
@@ -83,7 +83,7 @@ class EngagementMethod(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class AbcdWording(Qualified):
     """How a council words one of the three ABCD questions."""
 
@@ -92,7 +92,7 @@ class AbcdWording(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class AbcdExample(Qualified):
     """A worked example answering the three questions for one activity."""
 
@@ -101,7 +101,7 @@ class AbcdExample(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class AbcdApproach(Qualified):
     """A council's Asset-Based Community Development approach."""
 

@@ -17,7 +17,7 @@ from engagekit.model.places import AreaKind
 from engagekit.model.sources import PartialDate, Source
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class ReviewCycle(Qualified):
     """A review that recurs every ``every_months`` months from ``starts``.
 
@@ -38,7 +38,7 @@ class ReviewCycle(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class ReviewDate(Qualified):
     """A one-off review due by a date ("Strategy Review Date: March 2022")."""
 
@@ -48,7 +48,7 @@ class ReviewDate(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class ReportDue(Qualified):
     """A report owed to a body: by a date, some months after adoption or after another date, or untimed.
 
@@ -85,7 +85,7 @@ class ReportDue(Qualified):
         return self.due is not None or self.months_after_adoption is not None or self.months_after is not None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Delegation(Qualified):
     """A decision delegated to an officer, perhaps in consultation with someone."""
 
@@ -96,7 +96,7 @@ class Delegation(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Governance(Qualified):
     """Who monitors delivery, who approves revisions, and what is reviewed and reported when.
 
@@ -129,7 +129,7 @@ class CoverageTarget(enum.Enum):
     HUB = "hub"
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class CoverageRule(Qualified):
     """Every area of a kind (say, every town) must have something (say, an open hub) by a date."""
 
@@ -141,7 +141,7 @@ class CoverageRule(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class PhaseOrderRule(Qualified):
     """Clusters in an earlier phase must start before clusters in a later one."""
 
@@ -150,7 +150,7 @@ class PhaseOrderRule(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class LocalPlanRule(Qualified):
     """Each instance of a body (each area network, say) agrees its local priorities every year.
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from engagekit.model.council import Council
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Place(Model):
     """An area, cluster or phase an arrangement is made for."""
 
@@ -31,7 +31,7 @@ class Place(Model):
     name: str
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Placed(Model):
     """One place's instance of an arrangement (a body, an obligation) declared for each place.
 

@@ -34,7 +34,7 @@ class PlaceKind(enum.Enum):
     """Each instance of another body the definition makes (each area network's working group)."""
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class ForEach(Model):
     """Which places an arrangement is made for: ``for_each: cluster`` or ``{place: area, area_kind: ward}``."""
 
@@ -68,7 +68,7 @@ class ForEach(Model):
         return f"each {self.place.value}"
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Instance(Qualified):
     """What one place's instance adds to or changes in what it inherits from its declaration.
 

@@ -49,7 +49,7 @@ class HubStatus(enum.Enum):
         return self in (HubStatus.PILOT, HubStatus.ESTABLISHED)
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Area(Qualified):
     """A place: the borough, a town, a ward, a parish, a neighbourhood or a locality."""
 
@@ -64,7 +64,7 @@ class Area(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Phase(Qualified):
     """An ordered stage in rolling out engagement across clusters.
 
@@ -81,7 +81,7 @@ class Phase(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Cluster(Qualified):
     """A named grouping of areas or localities used for engagement.
 
@@ -100,7 +100,7 @@ class Cluster(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Community(Qualified):
     """A community of place, interest, identity or shared values."""
 
@@ -113,7 +113,7 @@ class Community(Qualified):
     source: Source | None = None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Hub(Qualified):
     """A community hub, or several hubs the documents do not tell apart (``count``).
 

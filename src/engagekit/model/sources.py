@@ -19,7 +19,7 @@ from engagekit.model.base import Model
 _PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class PartialDate(Model):
     """A date known to the year, the month or the day, written ``2022``, ``2022-03`` or ``2022-03-31``."""
 
@@ -110,7 +110,7 @@ def human_date(value: dt.date) -> str:
     return f"{value.day} {calendar.month_name[value.month]} {value.year}"
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Period(Model):
     """A span such as a strategy's life, "2021 – 2026"; either end may be unknown."""
 
@@ -136,7 +136,7 @@ class DocumentRole(enum.Enum):
     """Someone else's: a national dataset, case law, a partner's or a researcher's document."""
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Document(Model):
     """A public document facts are taken from: a strategy, a committee report, a policy.
 
@@ -155,7 +155,7 @@ class Document(Model):
     role: DocumentRole | None = None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Source(Model):
     """Where a fact comes from: a document (by id) and the section, table or page within it."""
 

@@ -24,20 +24,20 @@ value's type or meaning changed, a value outside a list it was limited to. A key
 it as it is (readers pass over keys they do not know). See docs/reports.md, "The JSON report"."""
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Paragraph(Model):
     text: str
     kind: str = "paragraph"
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class BulletList(Model):
     items: list[str]
     title: str | None = None
     kind: str = "list"
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Fields(Model):
     """Label–value pairs, such as a report header."""
 
@@ -45,7 +45,7 @@ class Fields(Model):
     kind: str = "fields"
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Table(Model):
     """A table with a caption and header cells; every cell is text."""
 
@@ -60,7 +60,7 @@ class Table(Model):
                 raise ValueError(f"table {self.caption!r}: a row has {len(row)} cells for {len(self.columns)} columns")
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Series(Model):
     """One line or set of bars: a value (or ``None``: nothing recorded) for each category."""
 
@@ -68,7 +68,7 @@ class Series(Model):
     values: list[float | None]
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Chart(Model):
     """A chart as data. ``description`` is its text alternative; :meth:`table` is the data behind it.
 
@@ -101,7 +101,7 @@ class Chart(Model):
 Block = Paragraph | BulletList | Fields | Table | Chart
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Section(Model):
     """A titled part of a report, with blocks and sub-sections."""
 
@@ -111,7 +111,7 @@ class Section(Model):
     sections: list[Section] = attrs.field(factory=list)
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Report(Model):
     """A council's report as of a date."""
 

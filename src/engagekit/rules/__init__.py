@@ -54,7 +54,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Rule(Model):
     """A reporting rule: an id, a title, and a check that turns a context into findings.
 

@@ -17,7 +17,7 @@ from engagekit.model.council import Council
 from engagekit.rules.findings import EvidenceItem, Finding
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class ConsultationEvidence(Model):
     """A recorded consultation and the evidence for each Gunning principle (``None`` if none)."""
 
@@ -30,7 +30,7 @@ class ConsultationEvidence(Model):
     ref: str | None = None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class EventCount(Model):
     """How many engagement events in a month, for one cluster, area and IAP2 level (each may be ``None``)."""
 
@@ -41,7 +41,7 @@ class EventCount(Model):
     count: int
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class RecordedInstance(Model):
     """An instance of a body that officers registered in the records store (a forum)."""
 
@@ -55,7 +55,7 @@ class RecordedInstance(Model):
     ref: str | None = None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class LocalActionEvidence(Model):
     """A local action a place's body agreed, as recorded."""
 
@@ -69,7 +69,7 @@ class LocalActionEvidence(Model):
     ref: str | None = None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class MemberEvidence(Model):
     """Someone recorded as sitting on a body on a date."""
 
@@ -187,7 +187,7 @@ class NoEvidence:
         return []
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class RuleContext(Model):
     """The council, the date the report is as of, the evidence, and findings made so far."""
 

@@ -39,7 +39,7 @@ _LABELS = {
 _SEVERITY = {Status.RED: 0, Status.AMBER: 1, Status.GREY: 2, Status.GREEN: 3}
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class EvidenceItem(Model):
     """A recorded fact a finding rests on (a review approved, a meeting held)."""
 
@@ -52,7 +52,7 @@ class EvidenceItem(Model):
     """What a meeting considered (an AGM's yearly report), where the record says."""
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Finding(Model):
     """One rule's conclusion about one subject."""
 
