@@ -69,24 +69,24 @@ async def upload(request: Request, council_id: str, _: Editor) -> Response:
         return _refused(
             request, council, {}, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB; use engagekit import"
         )
-    sent = await request.form(max_files=1, max_fields=10)
-    kind = sent.get("kind")
-    given = {"kind": kind if isinstance(kind, str) else ""}
-    file = sent.get("file")
-    if not isinstance(file, UploadFile) or not file.filename:
-        return _refused(request, council, given, "choose a file to import")
-    name = _shown_name(file.filename)
-    try:
-        default_kind = _kind(given["kind"])
-        with tempfile.TemporaryDirectory(prefix="engagekit-upload-") as folder:
-            path = Path(folder) / ("upload" + Path(name).suffix.lower())
-            await _save(file, path)
-            today = site(request).today()
-            store, who = store_of(request), auth.recorded_by(request)
-            # the import is blocking work: in a thread, so the worker goes on answering others
-            result, sha256 = await run_in_threadpool(_import, store, council, path, name, default_kind, who, today)
-    except Refused as problem:
-        return _refused(request, council, given, str(problem))
+    async with request.form(max_files=1, max_fields=10) as sent:  # its spooled file closed after
+        kind = sent.get("kind")
+        given = {"kind": kind if isinstance(kind, str) else ""}
+        file = sent.get("file")
+        if not isinstance(file, UploadFile) or not file.filename:
+            return _refused(request, council, given, "choose a file to import")
+        name = _shown_name(file.filename)
+        try:
+            default_kind = _kind(given["kind"])
+            with tempfile.TemporaryDirectory(prefix="engagekit-upload-") as folder:
+                path = Path(folder) / ("upload" + Path(name).suffix.lower())
+                await _save(file, path)
+                today = site(request).today()
+                store, who = store_of(request), auth.recorded_by(request)
+                # the import is blocking work: in a thread, so the worker goes on answering others
+                result, sha256 = await run_in_threadpool(_import, store, council, path, name, default_kind, who, today)
+        except Refused as problem:
+            return _refused(request, council, given, str(problem))
     if result.problems:
         return page(request, "uploaded.html.j2", council, status=400, name=name, result=result, imported=[])
     if not result.already_imported:
