@@ -170,6 +170,7 @@ def test_a_mistake_brings_the_form_back_with_the_clis_message_linked_to_its_fiel
 
 def test_every_missing_answer_is_listed_at_once(signed_in_client: Client) -> None:
     client = signed_in_client("basildon", Role.editor)
+    assert 'name="date" type="text" value="2026-11-22"' in client.get(f"{BASE}/action-update").text  # today
     page = submit(client, "action-update", {})
     assert page.status_code == 400
     assert summary_messages(page.text) == [  # in the order of the questions on the page

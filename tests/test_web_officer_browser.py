@@ -118,6 +118,8 @@ def test_an_officer_records_an_update_with_the_keyboard_and_axe_finds_nothing(se
             officer.keyboard.press("Tab")
             officer.keyboard.type("40")
             officer.keyboard.press("Tab")
+            assert officer.evaluate("document.activeElement.value") == "2026-11-22"  # today, to start with
+            officer.keyboard.press("Control+A")
             officer.keyboard.type("2026-02-30")  # a mistake
             tab_to(officer, "button[type=submit]")
             with officer.expect_navigation():

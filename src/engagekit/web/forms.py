@@ -206,9 +206,11 @@ router.include_router(upload.router)  # before the forms' /record/{slug}, which 
 
 @router.get("/councils/{council_id}/record/{slug}")
 def blank_form(request: Request, council_id: str, slug: str, _: Editor) -> Response:
+    """The form, its date filled in with today (as ``engagekit record`` takes today without ``--date``)."""
     council = site(request).council(council_id)
     form = form_of(slug)
-    return show_form(request, council, form, vocabulary(store_of(request), council), {})
+    today = {"date": site(request).today().isoformat()}
+    return show_form(request, council, form, vocabulary(store_of(request), council), today)
 
 
 async def _sent(request: Request) -> dict[str, str]:
