@@ -697,3 +697,24 @@ def test_an_upload_gets_past_asgi_csrf_as_installed(signed_in_client: Client, tm
     rows = [{"kind": "action-update", "date": "2026-11-01", "action": "CN-1", "status": "completed"}]
     answer = upload(client, write_rows(tmp_path / "one.csv", COLUMNS, rows))
     assert answer.status_code == 200
+
+
+def test_a_record_and_its_correction_on_postgresql(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The same forms on PostgreSQL: a record, its correction with its history, the dashboard."""
+    from tests.store_backends import backend_url
+
+    with backend_url("postgresql", tmp_path) as url:
+        web_accounts.web_environment(monkeypatch, url)
+        open_store(url).close()
+        web_accounts.add_account(url, "pg.officer@basildon.example.gov.uk", "basildon", Role.editor)
+        with TestClient(web_accounts.make_app()) as client:
+            assert web_accounts.sign_in(client, "pg.officer@basildon.example.gov.uk").status_code == 303
+            record_through(client, "action-update", {"action": "CN-3", "status": "delayed", "date": "2026-11-01"})
+            (first,) = records(url)
+            answers = {"correction": "yes", "supersedes": str(first.id), "action": "CN-3", "status": "at-risk"}
+            record_through(client, "action-update", {**answers, "date": "2026-11-01"})
+            second = records(url)[-1]
+            assert (second.supersedes, second.recorded_by) == (first.id, "pg.officer@basildon.example.gov.uk")
+            history = client.get(f"{BASE}/correct?kind=action-update&number={second.id}")
+            assert f"#{first.id}" in history.text
+            assert "at-risk (1 November 2026)" in client.get("/councils/basildon?as_of=2026-11-22").text
