@@ -243,3 +243,32 @@ def test_a_definition_file_given_on_the_command_line_is_kept_and_read_again_once
     broken, _ = run_engagekit(env, *show)
     assert broken.returncode == 2
     assert f"{definition}:4: colour: unknown key 'colour'" in broken.stderr
+
+
+def test_no_class_of_the_model_rules_or_report_document_has_attrs_compile_its_repr_eq_or_hash() -> None:
+    """Each shares engagekit.model.base.Model's (docs/performance.md): attrs compiling them was most of
+    importing the model, so a class added with a plain ``@attrs.frozen`` would slow every command."""
+    import pkgutil
+
+    import attrs
+
+    import engagekit.model
+    import engagekit.report.document
+    import engagekit.rules
+    from engagekit.model.base import Model
+
+    modules = [engagekit.report.document]
+    for package in (engagekit.model, engagekit.rules):
+        names = [f"{package.__name__}.{info.name}" for info in pkgutil.iter_modules(package.__path__)]
+        modules += [importlib.import_module(name) for name in names]
+    classes = [
+        value
+        for module in modules
+        for value in vars(module).values()
+        if isinstance(value, type) and attrs.has(value) and value.__module__ == module.__name__
+    ]
+    assert len(classes) > 60
+    for cls in classes:
+        assert issubclass(cls, Model), cls
+        for method in ("__repr__", "__eq__", "__hash__"):
+            assert getattr(cls, method) is getattr(Model, method), (cls, method)
