@@ -13,7 +13,7 @@ import textwrap
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engagekit.report.text import _cell_lines, wrap
+from engagekit.report.text import _cell_lines, _fit, wrap
 
 TEXTS = st.text(alphabet=st.sampled_from("ab-.é \t\n\r\x0b\x0c\xa0\u2009"), max_size=40)
 
@@ -45,3 +45,25 @@ def test_edges() -> None:
         for width in (3, 10, 11, 12):
             assert wrap(text, width) == textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=False)
             assert _cell_lines(text, width) == (textwrap.wrap(text, width) or [""])
+
+
+def fit_a_character_at_a_time(natural: list[int], minimum: list[int], available: int) -> list[int]:
+    """The widths as the text report first worked them out: one character at a time."""
+    widths = list(natural)
+    while sum(widths) > available:
+        widest = max(range(len(widths)), key=lambda i: widths[i] - minimum[i])
+        if widths[widest] <= minimum[widest]:
+            break
+        widths[widest] -= 1
+    return widths
+
+
+@settings(max_examples=1000)
+@given(
+    columns=st.lists(st.tuples(st.integers(0, 300), st.integers(1, 20)), min_size=1, max_size=8),
+    available=st.integers(-10, 400),
+)
+def test_column_widths_are_those_of_a_character_at_a_time(columns: list[tuple[int, int]], available: int) -> None:
+    natural = [width for width, _ in columns]
+    minimum = [least for _, least in columns]
+    assert _fit(natural, minimum, available) == fit_a_character_at_a_time(natural, minimum, available)

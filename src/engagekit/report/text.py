@@ -190,12 +190,31 @@ def _layout(table: Table, width: int) -> list[str]:
 
 
 def _fit(natural: list[int], minimum: list[int], available: int) -> list[int]:
+    """Column widths that fit in ``available``: the columns with the most room above their minimum
+    give it up first, one column at a time, and none goes below its minimum.
+
+    The result is that of taking one character at a time from the first of the columns with the
+    most room left, until the table fits or no column has room; it is worked out a level at a time
+    (the columns with the most room all brought down to the next column's room, or as far as the
+    excess goes, the first columns one further), not a character at a time.
+    """
     widths = list(natural)
-    while sum(widths) > available:
-        widest = max(range(len(widths)), key=lambda i: widths[i] - minimum[i])
-        if widths[widest] <= minimum[widest]:
+    excess = sum(widths) - available
+    while excess > 0:
+        room = [width - least for width, least in zip(widths, minimum, strict=True)]
+        most = max(room)
+        if most <= 0:
             break
-        widths[widest] -= 1
+        widest = [i for i, r in enumerate(room) if r == most]
+        level = max([r for r in room if r < most] + [0])
+        steps = min(most - level, excess // len(widest))
+        if steps == 0:  # less excess than widest columns: the first ones each give one more
+            for i in widest[:excess]:
+                widths[i] -= 1
+            break
+        for i in widest:
+            widths[i] -= steps
+        excess -= steps * len(widest)
     return widths
 
 
