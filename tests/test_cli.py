@@ -35,6 +35,8 @@ COMMANDS = [
     "schema",
     "serve",
     "show",
+    "tokens",
+    "users",
     "validate",
 ]
 HEAVY_MODULES = ("pydantic", "sqlalchemy", "jinja2")
