@@ -1,8 +1,9 @@
 """The web service's JSON API (``/api/``) and each council's Open Referral UK API (``/councils/{id}/oruk/``).
 
 The JSON API is checked against its own OpenAPI document by schemathesis (a bounded number of
-examples per operation; its writes too, with a write token, against a throwaway store) and by hand: the same report as ``engagekit report --format json``,
-problem details for 400 and 404, ETags. The Open Referral UK documents are validated against
+examples per operation; its writes too, with a write token, against a throwaway store) and by
+hand: the same report as ``engagekit report --format json``, problem details for 400 and 404,
+ETags. The Open Referral UK documents are validated against
 the profile's schemas copied in ``engagekit/opendata/schema`` and compared with what
 ``engagekit opendata`` writes.
 """
