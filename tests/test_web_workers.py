@@ -38,6 +38,7 @@ from engagekit.records.store import open_store
 from engagekit.settings import load_settings
 from engagekit.web import state
 from engagekit.web.app import create_app
+from engagekit.web.responses import etag
 
 CLIENTS = 8
 PER_CLIENT = 25
@@ -225,3 +226,23 @@ def test_a_store_file_replaced_by_another_is_noticed(tmp_path: Path) -> None:
     path.unlink()
     assert watch.since_commit(read) is None  # no file to watch: the caller asks the store itself
     watch.close()
+
+
+def test_an_answer_is_made_and_hashed_once_per_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site, url, _ = sqlite_site(tmp_path, monkeypatch)
+    council = site.council(COUNCIL)
+    day = dt.date.fromisoformat(TODAY)
+    made: list[int] = []
+
+    def make() -> bytes:
+        made.append(1)
+        return b"<p>page</p>"
+
+    first = site.built(council, day).body("dashboard", make)
+    assert site.built(council, day).body("dashboard", make) is first
+    assert first == (b"<p>page</p>", etag(b"<p>page</p>"))
+    assert len(made) == 1
+    add_update(url, 55)  # a new report: its answers are made afresh
+    assert site.built(council, day).body("dashboard", make) == first
+    assert len(made) == 2
+    site.close()

@@ -76,6 +76,8 @@ class Built:
     json_data: dict[str, Any] | None = None
     page: str | None = None
     """The dashboard drawn from the report (kept apart from the formats, whatever a plugin names one)."""
+    bodies: dict[str, tuple[bytes, str]] = attrs.field(factory=dict)
+    """Answers kept as sent (:meth:`body`): their bytes and ETag, by name."""
     lock: threading.Lock = attrs.field(factory=threading.Lock)
 
     def dashboard(self, draw: Callable[[Report], str]) -> str:
@@ -84,6 +86,23 @@ class Built:
             if self.page is None:
                 self.page = draw(self.report)
             return self.page
+
+    def body(self, name: str, make: Callable[[], bytes]) -> tuple[bytes, str]:
+        """An answer's bytes and their ETag (:func:`engagekit.web.responses.etag`), made by
+        ``make`` the first time ``name`` is asked for and kept with the report.
+
+        A page or API answer drawn from this report is then sent as it is: no encoding, no JSON
+        and no hashing per request (for a 136 kB dashboard those were most of a cached request's
+        own cost).
+        """
+        found = self.bodies.get(name)
+        if found is not None:
+            return found
+        from engagekit.web.responses import etag
+
+        content = make()  # outside the lock: make may itself ask for a rendering
+        with self.lock:
+            return self.bodies.setdefault(name, (content, etag(content)))
 
     def rendered(self, renderer: Renderer) -> str | bytes:
         """The report in ``renderer``'s format, rendered the first time it is asked for."""
