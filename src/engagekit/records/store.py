@@ -28,6 +28,7 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from engagekit.model.base import Model
 from engagekit.records import schema
 from engagekit.records.errors import (
     StoreBusy,
@@ -88,8 +89,8 @@ DUPLICATE_IMPORT = "uq_imports_council_file"
 """The unique constraint that recognises a file imported before: its content hash, per council."""
 
 
-@attrs.frozen
-class ImportProblem:
+@attrs.frozen(repr=False, eq=False)  # repr, == and hash: Model's (engagekit.model.base)
+class ImportProblem(Model):
     """One bad row: its number in the file (the header is row 1), the column, and what is wrong."""
 
     row: int
@@ -105,8 +106,8 @@ def _where(row: int, sheet: str | None) -> str:
     return f"sheet {sheet!r}, row {row}" if sheet else f"row {row}"
 
 
-@attrs.frozen
-class ImportResult:
+@attrs.frozen(repr=False, eq=False)  # repr, == and hash: Model's (engagekit.model.base)
+class ImportResult(Model):
     """What an import did (or, with ``dry_run``, would do)."""
 
     rows: int
@@ -121,8 +122,8 @@ class ImportResult:
         return not self.problems
 
 
-@attrs.frozen
-class StoreStatus:
+@attrs.frozen(repr=False, eq=False)  # repr, == and hash: Model's (engagekit.model.base)
+class StoreStatus(Model):
     """Where the store is, its schema version, and how many records of each kind it holds."""
 
     url: str
