@@ -9,6 +9,7 @@ the command line and the web service can name roles and accounts cheaply.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 
 import attrs
@@ -63,9 +64,9 @@ class Token:
     council_id: str
     name: str
     scope: Scope
-    created: object
-    last_used: object | None
-    revoked: object | None
+    created: dt.datetime
+    last_used: dt.datetime | None
+    revoked: dt.datetime | None
 
 
 class AccountProblem(ValueError):

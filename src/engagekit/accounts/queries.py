@@ -264,7 +264,7 @@ def _token(row: Any) -> Token:
         council_id=row["council_id"],
         name=row["name"],
         scope=Scope(row["scope"]),
-        created=_moment(row["created"]),
+        created=_moment(row["created"]) or now(),  # never null in the table
         last_used=_moment(row["last_used"]),
         revoked=_moment(row["revoked"]),
     )
@@ -321,16 +321,24 @@ def revoke_token(store: RecordStore, council_id: str, name: str) -> Token:
 def token_for(store: RecordStore, secret: str) -> Token | None:
     """The token whose secret this is (revoked or not), noting when it was used; ``None`` if none is.
 
-    The lookup is by digest, so the secret itself is never compared with anything stored.
+    The lookup is by digest, so the secret itself is never compared with anything stored. When
+    it was last used is written at most once a :data:`LAST_USED_EVERY`, so a system writing
+    many records does not add a write to every request.
     """
     wanted = digest(secret)
-    with _write(store) as connection:
+    with _read(store) as connection:
         row = connection.execute(sa.select(api_tokens).where(api_tokens.c.digest == wanted)).mappings().first()
-        if row is None or not secrets.compare_digest(row["digest"], wanted):
-            return None
-        if row["revoked"] is None:
-            connection.execute(sa.update(api_tokens).where(api_tokens.c.id == row["id"]).values(last_used=now()))
-        return _token(row)
+    if row is None or not secrets.compare_digest(row["digest"], wanted):
+        return None
+    token = _token(row)
+    moment = now()
+    if token.revoked is None and (token.last_used is None or moment - token.last_used >= LAST_USED_EVERY):
+        with _write(store) as connection:
+            connection.execute(sa.update(api_tokens).where(api_tokens.c.id == token.id).values(last_used=moment))
+    return token
+
+
+LAST_USED_EVERY = dt.timedelta(minutes=1)
 
 
 # -- the audit log -----------------------------------------------------------------------
