@@ -19,6 +19,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -246,3 +247,38 @@ def test_an_answer_is_made_and_hashed_once_per_report(tmp_path: Path, monkeypatc
     assert site.built(council, day).body("dashboard", make) == first
     assert len(made) == 2
     site.close()
+
+
+def test_requests_arriving_together_share_the_next_query_not_one_under_way() -> None:
+    shared = state.SharedQuery()
+    release = threading.Event()
+    started: list[int] = []
+
+    def query() -> state.Change:
+        started.append(1)
+        if len(started) == 1:
+            assert release.wait(10)  # the first query is slow; the others arrive meanwhile
+        return (("event", 0, len(started)),)
+
+    with ThreadPoolExecutor(6) as pool:
+        first = pool.submit(shared.ask, query)
+        while not started:
+            time.sleep(0.01)
+        later = [pool.submit(shared.ask, query) for _ in range(5)]
+        time.sleep(0.2)
+        assert len(started) == 1  # they wait rather than each asking the store
+        release.set()
+        assert first.result() == (("event", 0, 1),)
+        assert {future.result() for future in later} == {(("event", 0, 2),)}  # none took the early answer
+    assert len(started) == 2
+
+
+def test_a_failed_query_is_asked_again_by_the_next_request() -> None:
+    shared = state.SharedQuery()
+
+    def failing() -> state.Change:
+        raise RuntimeError("the store is away")
+
+    with pytest.raises(RuntimeError):
+        shared.ask(failing)
+    assert shared.ask(lambda: (("event", 0, 7),)) == (("event", 0, 7),)

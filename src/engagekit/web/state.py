@@ -132,6 +132,7 @@ class Site:
         self._cache_lock = threading.Lock()
         self._building: dict[Hashable, threading.Lock] = {}
         self._watch: CommitWatch | None = None
+        self._shared: dict[str, SharedQuery] = {}
 
     # -- councils and formats ----------------------------------------------------------------
 
@@ -196,12 +197,18 @@ class Site:
         On a SQLite file, :class:`CommitWatch` tells in microseconds, with no connection from the
         pool, whether anything at all was committed since; only then is the (global, on SQLite)
         last change read again. A commit that adds no record (a sign-in, the audit log) reads
-        the same last change, so the reports built stay. Elsewhere the store is asked on every
-        request.
+        the same last change, so the reports built stay. Elsewhere (PostgreSQL, where the query
+        counts rows) requests that arrive together share one query (:class:`SharedQuery`).
         """
         watch = self._commit_watch(store)
         found = watch.since_commit(lambda: store_change(store, council_id)) if watch is not None else None
-        return found if found is not None else store_change(store, council_id)
+        if found is not None:
+            return found
+        if store.path is not None or store.engine.dialect.name == "sqlite":
+            return store_change(store, council_id)
+        with self._cache_lock:
+            shared = self._shared.setdefault(council_id, SharedQuery())
+        return shared.ask(lambda: store_change(store, council_id))
 
     def _commit_watch(self, store: RecordStore) -> CommitWatch | None:
         if store.path is None or store.engine.dialect.name != "sqlite":
@@ -311,6 +318,52 @@ class CommitWatch:
             for connection in self._opened:
                 connection.close()
             self._opened.clear()
+
+
+class SharedQuery:
+    """One query at a time, its answer shared by every request that arrived before it started.
+
+    A request never takes an answer from a query that was already under way when it arrived
+    (that query may have read the store before this request's own client wrote to it): it waits
+    for the next one, which the first of the waiting requests starts as soon as the running
+    one ends. However many requests come at once, the store is asked at most twice for them,
+    and one after another rather than all at the same time.
+    """
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._started = 0
+        """How many queries have started."""
+        self._running = False
+        self._answered = 0
+        """The number of the latest query that answered (queries are numbered from 1 as they start)."""
+        self._answer: Change = ()
+
+    def ask(self, query: Callable[[], Change]) -> Change:
+        """An answer of ``query`` from a run that started after this call began."""
+        with self._condition:
+            wanted = self._started + 1  # the next query to start; one running now is too early
+            while True:
+                if self._answered >= wanted:
+                    return self._answer
+                if not self._running:
+                    self._running = True
+                    self._started += 1
+                    number = self._started
+                    break
+                self._condition.wait()
+        try:
+            answer = query()
+        except BaseException:
+            with self._condition:
+                self._running = False
+                self._condition.notify_all()  # a waiting request starts its own
+            raise
+        with self._condition:
+            self._running = False
+            self._answered, self._answer = number, answer
+            self._condition.notify_all()
+        return answer
 
 
 def store_change(store: RecordStore, council_id: str) -> Change:
