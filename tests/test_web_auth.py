@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -267,8 +268,8 @@ def test_a_session_signed_with_another_key_signs_no_one_in(client: TestClient) -
 @pytest.mark.parametrize("token", [None, "", "forged", "csrftoken-from-another-site"])
 def test_a_form_without_this_sites_csrf_code_is_refused_before_anything_else(
     client: TestClient,
-    accounts_store: str,
-    token: str | None,  # noqa: F811
+    accounts_store: str,  # noqa: F811
+    token: str | None,
 ) -> None:
     form_token(client)  # the browser has the cookie; the attacker's form lacks its value
     data = {"email": EMAIL, "password": PASSWORD}
@@ -301,6 +302,33 @@ def test_a_form_body_that_is_not_utf8_is_a_page_not_a_traceback(client: TestClie
     )
     assert answer.status_code == 400
     assert "could not be read" in answer.text
+
+
+def test_a_multipart_form_without_its_boundary_is_a_page_not_a_traceback(client: TestClient) -> None:
+    form_token(client)
+    answer = client.post("/sign-in", content=b"--x--", headers={"content-type": "multipart/form-data"})
+    assert answer.status_code == 400
+    assert "could not be read" in answer.text
+
+
+def test_a_form_too_large_to_hold_a_csrf_code_is_refused_unread(client: TestClient) -> None:
+    from engagekit.web.auth import FORM_LIMIT
+
+    form_token(client)
+    declared = client.post(
+        "/sign-in",
+        content=b"email=x",
+        headers={"content-type": "application/x-www-form-urlencoded", "content-length": str(FORM_LIMIT + 1)},
+    )
+    assert declared.status_code == 413
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(FORM_LIMIT // (1024 * 1024) + 2):
+            yield b"x" * (1024 * 1024)
+
+    streamed = client.post("/sign-in", content=chunks(), headers={"content-type": "application/x-www-form-urlencoded"})
+    assert streamed.status_code == 413
+    assert "larger than 25 MB" in streamed.text
 
 
 def test_sign_in_needs_a_secret_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -476,10 +504,10 @@ def test_users_and_tokens_commands(accounts_store: str) -> None:  # noqa: F811
     ],
 )  # fmt: skip
 def test_command_problems_are_one_line_with_status_2(
-    accounts_store: str,
+    accounts_store: str,  # noqa: F811
     arguments: list[str],
     stdin: str,
-    message: str,  # noqa: F811
+    message: str,
 ) -> None:
     result = CliRunner().invoke(cli, arguments, input=stdin)
     assert result.exit_code == 2, result.output

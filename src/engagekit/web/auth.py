@@ -330,20 +330,46 @@ class CsrfProtection:
         await self.inner(scope, receive, send)
 
     async def __call__(self, scope: Scope_, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.inner(scope, receive, send)
+        if scope["type"] != "http" or scope.get("method") in _SAFE or _api(scope):
+            await self.app(scope, receive, send)
+            return
+        from engagekit.web.views import ServedLinks, error_page
+
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > FORM_LIMIT:
+            await _send_page(send, 413, error_page(413, "Content too large", _TOO_LARGE, ServedLinks()))
             return
         passed: dict[str, bool] = {}
         _passed.set(passed)
+        read = 0
+
+        async def counted() -> MutableMapping[str, Any]:
+            nonlocal read
+            message = await receive()
+            read += len(message.get("body", b""))
+            if read > FORM_LIMIT and not passed:
+                raise _TooLarge
+            return message
+
         try:
-            await self.app(scope, receive, send)
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await _send_page(send, 413, error_page(413, "Content too large", _TOO_LARGE, ServedLinks()))
         except (UnicodeDecodeError, IndexError, ValueError):
             if passed:
                 raise  # the application's own error, not the form's
-            from engagekit.web.views import ServedLinks, error_page
-
             message = "the form could not be read: its body is not UTF-8 form data"
             await _send_page(send, 400, error_page(400, "Bad request", message, ServedLinks()))
+
+
+FORM_LIMIT = 25 * 1024 * 1024
+"""The largest form body read to find its CSRF code: above the upload's own 20 MB and its form."""
+_TOO_LARGE = "the form is larger than 25 MB, more than any form here takes; send less"
+_SAFE = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+class _TooLarge(Exception):
+    """A form body beyond :data:`FORM_LIMIT`, found while looking for its CSRF code."""
 
 
 def install(app: FastAPI, settings: Settings) -> None:
