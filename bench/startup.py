@@ -29,7 +29,9 @@ reading package metadata and definitions afresh) are timed alongside, for refere
 Modules are timed as an installed package has them, byte-compiled (``PYTHONDONTWRITEBYTECODE``
 is not passed on: the warm-up round compiles what has changed).
 With ``--top N`` the slowest top-level imports of each engagekit command are listed after
-the table (``python -X importtime``).
+the table (``python -X importtime``). With ``--phases`` the time ``report -c basildon`` with a
+store spends beyond its floor is split into its parts, measured in one process (see
+:data:`PHASES`).
 """
 
 from __future__ import annotations
@@ -50,6 +52,47 @@ ROOT = Path(__file__).resolve().parent.parent
 STACK_FLOOR = "import click, pluggy, attrs, cattrs, yaml, sqlalchemy, pydantic_settings"
 CLI_FLOOR = "import click, pluggy, attrs"
 RECORD = ["record", "action", "-c", "basildon", "--action", "CN-4", "--status", "in-progress", "--percent", "40"]
+
+
+PHASES = """
+import json, sys, time
+clock = time.process_time
+marks = [("start", clock())]
+def mark(name):
+    marks.append((name, clock()))
+import click, pluggy, attrs, cattrs, yaml, sqlalchemy, pydantic_settings
+marks = [("floor", clock())]
+import engagekit.cli
+mark("engagekit.cli and the package")
+import engagekit.model
+mark("importing the model (engagekit.model)")
+import engagekit.rules
+mark("importing the rules (engagekit.rules)")
+import engagekit.report.build, engagekit.report.text
+mark("importing the report (engagekit.report: build, data, charts, caveats, text)")
+import engagekit.records.store
+mark("importing the store (records.store, schema, accounts tables)")
+from engagekit.settings import load_settings
+settings = load_settings()
+mark("the settings (imported and read)")
+from engagekit.plugins import get_plugin_host
+host = get_plugin_host()
+mark("the plugin host (installed plugins from the cache, registered)")
+council = host.council("basildon")
+mark("finding the council (its checked model from the cache)")
+store = engagekit.records.store.open_store(settings.store_url(), busy_timeout_ms=settings.busy_timeout_ms)
+evidence = store.evidence(council)
+mark("opening the store (and checking its schema)")
+from engagekit.report import council_report
+report = council_report(council, __import__("datetime").date(2026, 12, 2), host=host, evidence=evidence)
+mark("building the report (the rules and the store's queries, the sections, the data)")
+host.renderers()["text"].render(report)
+mark("rendering the text")
+print(json.dumps([(name, (at - marks[i][1]) * 1000) for i, (name, at) in enumerate(marks[1:])]))
+"""
+"""A script timing each part of ``report -c basildon`` with a store, in one process, after the
+stack floor's imports: each part's CPU milliseconds. Each import counts what it imports that is
+not yet loaded, so an import's figure includes the modules it is the first to need."""
 
 
 def engagekit() -> list[str]:
@@ -175,6 +218,19 @@ def table(samples: Mapping[str, list[float]]) -> list[str]:
     return lines
 
 
+def phases(env: Mapping[str, str], runs: int) -> list[tuple[str, float]]:
+    """The median CPU milliseconds of each part of :data:`PHASES` over ``runs`` runs, after a warm-up."""
+    import json
+
+    taken: dict[str, list[float]] = {}
+    for round_ in range(runs + 1):
+        result = subprocess.run([sys.executable, "-c", PHASES], check=True, capture_output=True, text=True, env=env)
+        if round_:
+            for name, ms in json.loads(result.stdout.strip().splitlines()[-1]):
+                taken.setdefault(name, []).append(ms)
+    return [(name, statistics.median(values)) for name, values in taken.items()]
+
+
 def load() -> str:
     """The load averages over 1, 5 and 15 minutes, where the system tells them."""
     try:
@@ -187,6 +243,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=15, help="interleaved rounds to take the median of")
     parser.add_argument("--top", type=int, default=0, help="also list each command's N slowest imports")
+    parser.add_argument(
+        "--phases", action="store_true", help="also split the report's time beyond its floor into its parts"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="engagekit-bench-") as folder:
@@ -203,6 +262,16 @@ def main() -> None:
         print("\n".join(table(samples["wall"])))
         print("\nCPU time, user and system (what the command itself costs, less sensitive to other load):\n")
         print("\n".join(table(samples["cpu"])))
+        if args.phases:
+            parts = phases(envs["store"], args.runs)
+            print(
+                "\nWhere `report -c basildon (with a store)` spends its time beyond the stack floor, in one process "
+                f"(CPU ms, median of {args.runs}):\n"
+            )
+            print("| part | ms |\n|---|---:|")
+            for name, ms in parts:
+                print(f"| {name} | {ms:.1f} |")
+            print(f"| total | {sum(ms for _, ms in parts):.1f} |")
         if args.top:
             for name, (command, which, floor, _) in commands().items():
                 if floor is None:
