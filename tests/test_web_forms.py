@@ -489,39 +489,6 @@ def test_signed_out_the_forms_send_you_to_sign_in(signed_in_client: Client) -> N
 COLUMNS = ["kind", "date", "action", "status", "percent", "indicator", "value"]
 
 
-def _multipart_csrf_works() -> bool:
-    """asgi-csrf 0.11 reads multipart forms with python-multipart's ``FileClass``, gone since 0.0.26."""
-    import inspect
-
-    from python_multipart import FormParser
-
-    return "FileClass" in inspect.signature(FormParser.__init__).parameters
-
-
-@pytest.fixture
-def multipart_csrf(monkeypatch: pytest.MonkeyPatch) -> None:
-    """asgi-csrf able to read a multipart form with the python-multipart installed.
-
-    asgi-csrf 0.11 passes ``FileClass``, which python-multipart 0.0.26 removed
-    (simonw/asgi-csrf#38; the fix, #39, is not released). The form's CSRF field comes first,
-    so asgi-csrf finds it before any file part, and the argument can be left out. Without this
-    every upload is refused by the middleware before engagekit sees it: see
-    ``test_an_upload_gets_past_asgi_csrf_as_installed``.
-    """
-    if _multipart_csrf_works():
-        return
-    import asgi_csrf  # type: ignore[import-untyped]
-    from python_multipart import FormParser
-
-    def without_file_class(*arguments: Any, FileClass: Any = None, **options: Any) -> FormParser:
-        return FormParser(*arguments, **options)
-
-    monkeypatch.setattr(asgi_csrf, "FormParser", without_file_class)
-
-
-uploads = pytest.mark.usefixtures("multipart_csrf")
-
-
 def upload(client: TestClient, path: Path, kind: str = "") -> Any:
     page = client.get(f"{BASE}/upload")
     with path.open("rb") as stream:
@@ -532,7 +499,6 @@ def upload(client: TestClient, path: Path, kind: str = "") -> Any:
         )
 
 
-@uploads
 def test_an_upload_with_bad_rows_lists_each_and_changes_nothing(
     signed_in_client: Client, accounts_store: str, tmp_path: Path
 ) -> None:
@@ -564,7 +530,6 @@ def test_an_upload_with_bad_rows_lists_each_and_changes_nothing(
     assert "row 3, date: 2026-13-01 is not a date: there is no month 13" in command.output
 
 
-@uploads
 def test_an_upload_imports_every_row_and_lists_them_then_not_twice(
     signed_in_client: Client, accounts_store: str, tmp_path: Path
 ) -> None:
@@ -593,7 +558,6 @@ def test_an_upload_imports_every_row_and_lists_them_then_not_twice(
     assert len(records(accounts_store)) == 2
 
 
-@uploads
 def test_an_upload_that_is_not_a_records_file(signed_in_client: Client, accounts_store: str, tmp_path: Path) -> None:
     client = signed_in_client("basildon", Role.editor)
     wrong = tmp_path / "notes.docx"
@@ -685,18 +649,37 @@ def test_govuk_frontends_styles_are_served_without_the_crown_logo_or_transport_f
     assert "The MIT License (MIT)" in licence.read_text(encoding="utf-8")
 
 
-@pytest.mark.xfail(
-    not _multipart_csrf_works(),
-    strict=True,
-    raises=TypeError,
-    reason="asgi-csrf 0.11 cannot read multipart forms with python-multipart 0.0.26 or later (simonw/asgi-csrf#38)",
-)
 def test_an_upload_gets_past_asgi_csrf_as_installed(signed_in_client: Client, tmp_path: Path) -> None:
     """The upload as a browser sends it, through the CSRF middleware as installed (no stand-in)."""
     client = signed_in_client("basildon", Role.editor)
     rows = [{"kind": "action-update", "date": "2026-11-01", "action": "CN-1", "status": "completed"}]
     answer = upload(client, write_rows(tmp_path / "one.csv", COLUMNS, rows))
     assert answer.status_code == 200
+
+
+def test_a_file_sent_before_the_security_code_is_refused(
+    signed_in_client: Client, accounts_store: str, tmp_path: Path
+) -> None:
+    """asgi-csrf refuses a multipart form whose file comes before its ``csrftoken`` field, and
+    one whose ``csrftoken`` is wrong, before engagekit reads it: nothing is imported."""
+    client = signed_in_client("basildon", Role.editor)
+    rows = [{"kind": "action-update", "date": "2026-11-01", "action": "CN-1", "status": "completed"}]
+    content = write_rows(tmp_path / "one.csv", COLUMNS, rows).read_bytes()
+    code = token(client.get(f"{BASE}/upload").text)
+    boundary = "engagekit-test-boundary"
+
+    def part(name: str, value: bytes, filename: str | None = None) -> bytes:
+        disposition = f'form-data; name="{name}"' + (f'; filename="{filename}"' if filename else "")
+        return f"--{boundary}\r\nContent-Disposition: {disposition}\r\n\r\n".encode() + value + b"\r\n"
+
+    headers = {"content-type": f"multipart/form-data; boundary={boundary}"}
+    end = f"--{boundary}--\r\n".encode()
+    file_first = part("file", content, "one.csv") + part("csrftoken", code.encode()) + end
+    answer = client.post(f"{BASE}/upload", content=file_first, headers=headers)
+    assert answer.status_code == 403
+    wrong_code = part("csrftoken", b"not-the-code") + part("file", content, "one.csv") + end
+    assert client.post(f"{BASE}/upload", content=wrong_code, headers=headers).status_code == 403
+    assert records(accounts_store) == []
 
 
 def test_a_record_and_its_correction_on_postgresql(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -300,6 +300,40 @@ async def _send_page(send: Send, status: int, page: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+def fit_asgi_csrf_to_python_multipart() -> None:
+    """Let asgi-csrf read multipart forms (uploads) with the python-multipart installed.
+
+    asgi-csrf 0.11 builds python-multipart's ``FormParser`` with ``FileClass=``, an argument
+    python-multipart 0.0.26 removed (simonw/asgi-csrf#38; the fix, #39, is not released), so
+    every upload would fail inside the middleware. Where the argument is gone, asgi-csrf is
+    given a ``FormParser`` that leaves it out and keeps what it was for: asgi-csrf's own class
+    refused a file part met before the ``csrftoken`` field, and here the end of such a file part
+    raises asgi-csrf's ``FileBeforeToken``, which it answers with its refusal. Nothing of the
+    check itself changes: the token is still compared by asgi-csrf, with
+    :func:`secrets.compare_digest`. Once asgi-csrf passes arguments python-multipart takes,
+    this does nothing.
+    """
+    import inspect
+
+    import asgi_csrf  # type: ignore[import-untyped]
+    from python_multipart import FormParser
+
+    if "FileClass" in inspect.signature(FormParser.__init__).parameters:
+        return
+    if getattr(asgi_csrf.FormParser, "engagekit_fitted", False):
+        return
+
+    def file_before_token(file: object) -> None:
+        raise asgi_csrf.FileBeforeToken
+
+    def form_parser(content_type: str, on_field: Any, on_file: Any, **options: Any) -> FormParser:
+        options.pop("FileClass", None)
+        return FormParser(content_type, on_field, file_before_token, **options)
+
+    setattr(form_parser, "engagekit_fitted", True)  # noqa: B010 (a function has no declared attributes)
+    asgi_csrf.FormParser = form_parser
+
+
 _passed: contextvars.ContextVar[dict[str, bool]] = contextvars.ContextVar("engagekit_csrf_passed")
 
 
@@ -311,8 +345,9 @@ class CsrfProtection:
     """
 
     def __init__(self, app: ASGIApp, secret: str, secure: bool) -> None:
-        from asgi_csrf import asgi_csrf  # type: ignore[import-untyped]
+        from asgi_csrf import asgi_csrf
 
+        fit_asgi_csrf_to_python_multipart()
         self.inner = app
         self.app = asgi_csrf(
             self._reached,
