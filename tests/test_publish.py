@@ -84,6 +84,13 @@ def test_the_open_referral_tree_is_the_opendata_one(site: Path) -> None:
         assert json.loads((oruk / path).read_text(encoding="utf-8")) == document
 
 
+def test_a_static_site_offers_no_recording_pages(site: Path) -> None:
+    """A static site has no server to record progress on, so its dashboard does not link there."""
+    page = (site / "councils" / "basildon" / "index.html").read_text(encoding="utf-8")
+    assert "Record progress" not in page
+    assert "/record" not in page
+
+
 def test_a_site_published_before_is_replaced_whole(site: Path) -> None:
     (site / "councils" / "basildon" / "stale.txt").write_text("from before", encoding="utf-8")
     status, errors = publish("-c", "basildon", "--as-of", "2026-07-01", "-o", str(site))

@@ -120,6 +120,13 @@ def test_a_dashboard_is_the_html_report_with_no_script_or_inline_style(client: T
     assert 'as of <time datetime="2026-11-22">22 November 2026</time>' in page
 
 
+def test_a_dashboard_leads_officers_to_where_they_record_progress(client: TestClient) -> None:
+    """The served dashboard links to the council's recording pages (sign-in comes first);
+    ``tests/test_publish.py`` holds a static site, with no server to record on, to none."""
+    page = client.get("/councils/basildon").text
+    assert '<a href="/councils/basildon/record">Record progress</a>' in page
+
+
 def test_the_as_of_date_comes_from_the_form(client: TestClient) -> None:
     page = client.get("/councils/basildon", params={"as_of": "2024-03-31"}).text
     assert '<time datetime="2024-03-31">31 March 2024</time>' in page

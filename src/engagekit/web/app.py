@@ -49,7 +49,10 @@ def create_app(settings: Settings | None = None, *, host: PluginHost | None = No
     app = FastAPI(
         title="engagekit",
         version=version("engagekit"),
-        summary="How councils work with their communities: reports, findings and actions to read, and records to write with a council's token.",
+        summary=(
+            "How councils work with their communities: reports, findings and actions to read, "
+            "and records to write with a council's token."
+        ),
         openapi_url="/api/openapi.json",
         docs_url=None,
         redoc_url=None,

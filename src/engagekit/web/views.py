@@ -42,6 +42,7 @@ class Links(Protocol):
     def stylesheet(self, name: str) -> str: ...
     def download(self, council_id: str, renderer: Renderer, as_of: dt.date) -> str: ...
     def oruk(self, council_id: str) -> str: ...
+    def record(self, council_id: str) -> str | None: ...
 
 
 @attrs.frozen
@@ -62,6 +63,10 @@ class ServedLinks:
 
     def oruk(self, council_id: str) -> str:
         return f"/councils/{quote(council_id)}/oruk/"
+
+    def record(self, council_id: str) -> str | None:
+        """Where the council's officers record progress (they are asked to sign in first)."""
+        return f"/councils/{quote(council_id)}/record"
 
 
 @attrs.frozen
@@ -88,6 +93,10 @@ class StaticLinks:
 
     def oruk(self, council_id: str) -> str:
         return f"{self.top}councils/{quote(council_id)}/oruk/index.json"
+
+    def record(self, council_id: str) -> str | None:
+        """None: a static site has no server to record progress on."""
+        return None
 
 
 def download_name(council_id: str, renderer: Renderer, as_of: dt.date) -> str:
