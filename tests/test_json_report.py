@@ -80,6 +80,17 @@ def test_the_published_schema_is_the_generated_one() -> None:
     assert PUBLISHED.read_text(encoding="utf-8") == schema_json(), f"regenerate it: {REGENERATE}"
 
 
+def test_engagekit_schema_of_report_prints_the_published_schema() -> None:
+    from click.testing import CliRunner
+
+    from engagekit.cli import cli
+
+    result = CliRunner().invoke(cli, ["schema", "--of", "report"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (Path(__file__).parent.parent / "docs" / "report-schema.json").read_text(encoding="utf-8")
+    assert json.loads(result.stdout)["title"] == "engagekit report"
+
+
 def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
     schema = report_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
