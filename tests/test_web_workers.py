@@ -262,7 +262,9 @@ def test_requests_arriving_together_share_the_next_query_not_one_under_way() -> 
 
     with ThreadPoolExecutor(6) as pool:
         first = pool.submit(shared.ask, query)
+        deadline = time.monotonic() + 10
         while not started:
+            assert time.monotonic() < deadline, "the first query never started"
             time.sleep(0.01)
         later = [pool.submit(shared.ask, query) for _ in range(5)]
         time.sleep(0.2)
