@@ -48,6 +48,12 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/councils/{council_id}/report"): PUBLIC,
     ("GET", "/api/councils/{council_id}/findings"): PUBLIC,
     ("GET", "/api/councils/{council_id}/actions"): PUBLIC,
+    ("GET", "/councils/{council_id}/places/{place_id}"): PUBLIC,
+    ("GET", "/councils/{council_id}/actions/{action_id}"): PUBLIC,
+    ("GET", "/api/councils/{council_id}/definition"): PUBLIC,
+    ("GET", "/api/councils/{council_id}/places"): PUBLIC,
+    ("GET", "/api/councils/{council_id}/places/{place_id}"): PUBLIC,
+    ("GET", "/api/councils/{council_id}/records"): PUBLIC,
     ("GET", "/councils/{council_id}/oruk/"): PUBLIC,
     ("GET", "/councils/{council_id}/oruk/services"): PUBLIC,
     ("GET", "/councils/{council_id}/oruk/services/{service_id}"): PUBLIC,
@@ -83,6 +89,8 @@ VALUES = {
     "service_id": "no-such-service",
     "slug": "action-update",
     "number": "1",
+    "place_id": "billericay",
+    "action_id": "CN-1",
 }
 STATIC_NAMES = {"/static/govuk/{name}": "govuk-forms.css"}
 

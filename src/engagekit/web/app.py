@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None, *, host: PluginHost | None = No
     records store ``settings`` name (default: :func:`engagekit.settings.load_settings`)."""
     from importlib.metadata import version
 
-    from engagekit.web import admin, api, api_write, auth, forms, oidc, oruk, pages, signin
+    from engagekit.web import admin, api, api_read, api_write, auth, forms, oidc, oruk, pages, place_pages, signin
 
     if settings is None:
         from engagekit.settings import load_settings
@@ -59,7 +59,9 @@ def create_app(settings: Settings | None = None, *, host: PluginHost | None = No
     )
     app.state.site = Site(settings, host)
     app.include_router(pages.router)
+    app.include_router(place_pages.router)
     app.include_router(api.router)
+    app.include_router(api_read.router)
     app.include_router(api_write.router)
     app.include_router(oruk.router)
     app.include_router(signin.router)

@@ -19,11 +19,13 @@ import functools
 import re
 from collections.abc import Sequence
 from importlib.resources import files
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote, urlencode
 
 import attrs
 import jinja2
+
+from engagekit.model.sources import human_date
 
 if TYPE_CHECKING:
     from engagekit.model import Council
@@ -43,6 +45,8 @@ class Links(Protocol):
     def download(self, council_id: str, renderer: Renderer, as_of: dt.date) -> str: ...
     def oruk(self, council_id: str) -> str: ...
     def record(self, council_id: str) -> str | None: ...
+    def place(self, council_id: str, place_id: str, as_of: dt.date) -> str | None: ...
+    def action(self, council_id: str, action_id: str, as_of: dt.date) -> str | None: ...
 
 
 @attrs.frozen
@@ -67,6 +71,17 @@ class ServedLinks:
     def record(self, council_id: str) -> str | None:
         """Where the council's officers record progress (they are asked to sign in first)."""
         return f"/councils/{quote(council_id)}/record"
+
+    def place(self, council_id: str, place_id: str, as_of: dt.date) -> str | None:
+        """A place's page (:mod:`engagekit.web.place_pages`) as of the dashboard's date."""
+        return (
+            f"/councils/{quote(council_id)}/places/{quote(place_id, safe='')}?{urlencode({'as_of': as_of.isoformat()})}"
+        )
+
+    def action(self, council_id: str, action_id: str, as_of: dt.date) -> str | None:
+        """An action's page (:mod:`engagekit.web.place_pages`) as of the dashboard's date."""
+        query = urlencode({"as_of": as_of.isoformat()})
+        return f"/councils/{quote(council_id)}/actions/{quote(action_id, safe='')}?{query}"
 
 
 @attrs.frozen
@@ -96,6 +111,14 @@ class StaticLinks:
 
     def record(self, council_id: str) -> str | None:
         """None: a static site has no server to record progress on."""
+        return None
+
+    def place(self, council_id: str, place_id: str, as_of: dt.date) -> str | None:
+        """None: a static site holds the dashboard, not a page per place."""
+        return None
+
+    def action(self, council_id: str, action_id: str, as_of: dt.date) -> str | None:
+        """None: a static site holds the dashboard, not a page per action."""
         return None
 
 
@@ -168,10 +191,81 @@ def dashboard_page(
         )
         for renderer in renderers
     ]
+    index = _index(council, report, links)
     return (
         _environment()
         .get_template("council.html.j2")
-        .render(page=page, council=council, links=links, downloads=downloads, as_of_form=as_of_form)
+        .render(page=page, council=council, links=links, downloads=downloads, as_of_form=as_of_form, index=index)
+    )
+
+
+@attrs.frozen
+class Entry:
+    """A place or action in the dashboard's index of pages: its id, its name and its page."""
+
+    id: str
+    name: str
+    href: str
+
+
+def _index(council: Council, report: Report, links: Links) -> dict[str, list[Entry]]:
+    """The places and actions the dashboard links to a page for (none where ``links`` has no such
+    pages, as in a static site). The report's tables are its own, so the index sits beside them."""
+    data = report.data
+    found: dict[str, list[Entry]] = {"places": [], "actions": []}
+    if data is None:
+        return found
+    named: list[tuple[str, str]] = [(area.id, area.name) for area in data.places.areas]
+    named += [(cluster.id, cluster.name) for cluster in data.places.clusters]
+    named += [(phase.id, phase.name) for phase in data.places.phases]
+    for place_id, name in named:
+        href = links.place(council.id, place_id, report.as_of)
+        if href is not None:
+            found["places"].append(Entry(place_id, name, href))
+    for planned in data.actions:
+        href = links.action(council.id, planned.id, report.as_of)
+        if href is not None:
+            found["actions"].append(Entry(planned.id, planned.text, href))
+    return found
+
+
+def place_page(council: Council, detail: dict[str, Any], links: Links) -> str:
+    """A place's page from its part of the report (:func:`engagekit.web.place_data.place`)."""
+    from engagekit.rules.findings import Status
+
+    as_of = dt.date.fromisoformat(detail["as_of"])
+    return (
+        _environment()
+        .get_template("place.html.j2")
+        .render(
+            council=council,
+            detail=detail,
+            place=detail["place"],
+            as_of=as_of,
+            as_of_text=human_date(as_of),
+            status=lambda value: Status(value) if value else None,
+            links=links,
+        )
+    )
+
+
+def action_page(
+    council: Council, action: dict[str, Any], updates: Sequence[dict[str, Any]], as_of: dt.date, links: Links
+) -> str:
+    """An action's page: the report's entry for it (:func:`engagekit.web.place_data.action`) and
+    its updates as :func:`engagekit.web.place_pages.updates` lists them."""
+    return (
+        _environment()
+        .get_template("action.html.j2")
+        .render(
+            council=council,
+            action=action,
+            updates=updates,
+            as_of=as_of,
+            as_of_text=human_date(as_of),
+            day=lambda text: human_date(dt.date.fromisoformat(text)) if len(text) == 10 else text,
+            links=links,
+        )
     )
 
 
