@@ -132,8 +132,14 @@ def test_the_openapi_document_describes_every_read(client: TestClient) -> None:
         "/api/councils/{council_id}/report",
         "/api/councils/{council_id}/findings",
         "/api/councils/{council_id}/actions",
+        "/api/councils/{council_id}/definition",
+        "/api/councils/{council_id}/places",
+        "/api/councils/{council_id}/places/{place_id}",
         "/api/councils/{council_id}/records",
     }
+    records = document["paths"]["/api/councils/{council_id}/records"]
+    assert set(records) == {"get", "post"}
+    assert {parameter["name"] for parameter in records["get"]["parameters"]} >= {"kind", "since", "cursor", "per_page"}
     findings = document["paths"]["/api/councils/{council_id}/findings"]["get"]["responses"]
     assert "application/problem+json" in findings["404"]["content"]
     assert "ETag" in findings["200"]["headers"]
@@ -268,3 +274,168 @@ def test_a_proposed_hub_counts_as_active_from_its_first_recorded_session(client:
         store.add(council, [event])
     assert before == "inactive"
     assert status() == "active"
+
+
+# -- definition, places and records ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("council_id", COUNCIL_IDS)
+def test_the_definition_is_what_engagekit_show_prints(client: TestClient, council_id: str) -> None:
+    from click.testing import CliRunner
+
+    from engagekit.cli import cli
+
+    shown = CliRunner().invoke(cli, ["show", "--council", council_id, "--json"], env={"ENGAGEKIT_TODAY": TODAY})
+    assert shown.exit_code == 0, shown.output
+    response = client.get(f"/api/councils/{council_id}/definition")
+    assert response.json() == json.loads(shown.output)
+    again = client.get(f"/api/councils/{council_id}/definition", headers={"if-none-match": response.headers["etag"]})
+    assert again.status_code == 304
+
+
+def test_places_are_the_reports_places_with_their_status(client: TestClient) -> None:
+    report = client.get("/api/councils/bathnes/report").json()
+    listed = client.get("/api/councils/bathnes/places").json()
+    expected = [
+        (place["id"], kind)
+        for plural, kind in (("areas", "area"), ("clusters", "cluster"), ("phases", "phase"))
+        for place in report["data"]["places"][plural]
+    ]
+    assert [(place["id"], place["kind"]) for place in listed["places"]] == expected
+    one = client.get("/api/councils/bathnes/places/keynsham-area").json()
+    assert one["status"] == [row for row in report["data"]["place_status"] if row["place_id"] == "keynsham-area"]
+    assert one["status"]
+    assert one["part_of"] == [{"id": "phase-one", "name": one["part_of"][0]["name"], "kind": "phase"}]
+    body = problem_of(client.get("/api/councils/bathnes/places/nowhere"), 404)
+    assert body["detail"].startswith("there is no place 'nowhere' in bathnes; places: bathnes, ")
+
+
+OFFICER = "a.officer@basildon.example.gov.uk"
+
+
+def add_records(url: str) -> None:
+    """Five action updates (one correcting another) and two meetings for Basildon."""
+    from engagekit.records.kinds import ActionStatus, ActionUpdate
+
+    council = engagekit.get_plugin_host(environ={}).council("basildon")
+    updates = [
+        ActionUpdate(
+            council_id="basildon",
+            recorded_by=OFFICER,
+            action_id=f"CN-{number}",
+            date=dt.date(2026, 3, number),
+            status=ActionStatus.IN_PROGRESS,
+        )
+        for number in range(1, 5)
+    ]
+    meetings = [
+        EngagementEvent(
+            council_id="basildon", date=dt.date(2026, 4, day), recorded_by=OFFICER, event_kind=EventKind.NEWSLETTER
+        )
+        for day in (1, 2)
+    ]
+    with open_store(url) as store:
+        stored = store.add(council, [*updates, *meetings])
+        correction = ActionUpdate(
+            council_id="basildon",
+            recorded_by=OFFICER,
+            action_id="CN-1",
+            date=dt.date(2026, 3, 1),
+            status=ActionStatus.DELAYED,
+            supersedes=stored[0].id,
+        )
+        store.add(council, [correction])
+
+
+def exported(url: str) -> list[dict[str, Any]]:
+    """What engagekit export --format json writes for Basildon."""
+    from click.testing import CliRunner
+
+    from engagekit.cli import cli
+
+    written = CliRunner().invoke(
+        cli, ["export", "--council", "basildon", "--format", "json"], env={"ENGAGEKIT_DATABASE_URL": url}
+    )
+    assert written.exit_code == 0, written.output
+    found: list[dict[str, Any]] = json.loads(written.output)["records"]
+    return found
+
+
+def walk(client: TestClient, address: str) -> tuple[list[dict[str, Any]], int]:
+    """Every record from ``address`` on, following each page's next address; and how many pages."""
+    found: list[dict[str, Any]] = []
+    pages = 0
+    next_address: str | None = address
+    while next_address is not None:
+        response = client.get(next_address)
+        assert response.status_code == 200, response.text
+        page = response.json()
+        assert address.startswith(f"/api/councils/{page['council_id']}/records")
+        found += page["records"]
+        pages += 1
+        next_address = page["next"]
+        if next_address is not None:
+            assert response.headers["link"] == f'<{next_address}>; rel="next"'
+        else:
+            assert "link" not in response.headers
+    return found, pages
+
+
+def test_records_page_through_what_engagekit_export_writes_without_who_recorded_them(
+    client: TestClient, sqlite_store: str
+) -> None:
+    assert client.get("/api/councils/basildon/records").json() == {
+        "council_id": "basildon",
+        "records": [],
+        "next": None,
+    }
+    add_records(sqlite_store)
+    everything = exported(sqlite_store)
+    assert len(everything) == 7
+    assert all(record["recorded_by"] == OFFICER for record in everything)
+    public = [{key: value for key, value in record.items() if key != "recorded_by"} for record in everything]
+    found, pages = walk(client, "/api/councils/basildon/records?per_page=2")
+    assert found == public
+    assert pages == 4
+    assert OFFICER not in json.dumps(found)
+    assert walk(client, "/api/councils/basildon/records")[0] == public
+    assert walk(client, "/api/councils/thurrock/records")[0] == []
+
+
+def test_records_by_kind_and_since(client: TestClient, sqlite_store: str) -> None:
+    add_records(sqlite_store)
+    events, _ = walk(client, "/api/councils/basildon/records?kind=event&per_page=1")
+    assert [record["kind"] for record in events] == ["event", "event"]
+    assert walk(client, "/api/councils/basildon/records?kind=review")[0] == []
+    today = dt.datetime.now(dt.UTC).date()
+    assert len(walk(client, f"/api/councils/basildon/records?since={today.isoformat()}")[0]) == 7
+    later = (today + dt.timedelta(days=1)).isoformat()
+    assert walk(client, f"/api/councils/basildon/records?since={later}")[0] == []
+
+
+def test_bad_record_queries_are_problems(client: TestClient) -> None:
+    base = "/api/councils/basildon/records"
+    assert problem_of(client.get(base, params={"kind": "vote"}), 400)["detail"].startswith("kind: input should be ")
+    assert problem_of(client.get(base, params={"since": "2026-02-30"}), 400)["detail"] == (
+        "since: 2026-02-30 does not exist: February 2026 has 28 days"
+    )
+    assert problem_of(client.get(base, params={"per_page": 0}), 400)["detail"].startswith("per_page: ")
+    assert problem_of(client.get(base, params={"per_page": 1001}), 400)["detail"].startswith("per_page: ")
+    assert problem_of(client.get(base, params={"cursor": "vote.3"}), 400)["detail"].startswith(
+        "cursor: 'vote.3' is not"
+    )
+    assert problem_of(client.get(base, params={"cursor": "x"}), 400)["detail"].startswith("cursor: ")
+    assert problem_of(client.get("/api/councils/nowhere/records"), 404)["detail"].startswith("there is no council")
+
+
+def test_records_carry_an_etag_that_changes_with_a_new_record(client: TestClient, sqlite_store: str) -> None:
+    first = client.get("/api/councils/basildon/records")
+    assert (
+        client.get("/api/councils/basildon/records", headers={"if-none-match": first.headers["etag"]}).status_code
+        == 304
+    )
+    add_records(sqlite_store)
+    assert (
+        client.get("/api/councils/basildon/records", headers={"if-none-match": first.headers["etag"]}).status_code
+        == 200
+    )

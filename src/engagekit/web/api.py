@@ -1,10 +1,11 @@
-"""The read-only JSON API under ``/api/``: councils, and each council's report, findings and actions.
+"""The read-only JSON API under ``/api/``: councils, and each council's report, findings and actions
+(its definition, places and records are in :mod:`engagekit.web.api_read`).
 
 Every answer about a council as of a date is taken from the JSON report (``engagekit report
 --format json``, its shape in ``docs/report-schema.json``), built once per council, date and
 state of the store (:mod:`engagekit.web.state`): ``findings`` are the report's ``findings`` and
 ``actions`` its ``data.actions``. GETs carry ETags; errors are problem details (RFC 9457).
-Writing comes later, with tokens.
+Writing records, with a token, is :mod:`engagekit.web.api_write`.
 """
 
 from __future__ import annotations
@@ -37,9 +38,12 @@ class Problem(BaseModel):
 
 class CouncilLinks(BaseModel):
     dashboard: str
+    definition: str
     report: str
     findings: str
     actions: str
+    places: str
+    records: str
     oruk: str
 
 
@@ -85,9 +89,12 @@ def _summary(council_id: str, name: str) -> dict[str, Any]:
         "name": name,
         "links": {
             "dashboard": f"/councils/{council_id}",
+            "definition": f"{base}/definition",
             "report": f"{base}/report",
             "findings": f"{base}/findings",
             "actions": f"{base}/actions",
+            "places": f"{base}/places",
+            "records": f"{base}/records",
             "oruk": f"/councils/{council_id}/oruk/",
         },
     }

@@ -15,8 +15,11 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from engagekit.records.kinds import RecordKind
 from engagekit.web.api import AS_OF, ERRORS, ETAG
@@ -35,7 +38,21 @@ MOST_PER_PAGE = 1000
 HIDDEN = ("recorded_by",)
 """Fields of an exported record the public API leaves out: who recorded it is a person's email address."""
 
-router = APIRouter(prefix="/api", tags=["read"])
+
+class AllowDocumented(APIRoute):
+    """A route whose ``405`` names, in ``Allow``, every method the OpenAPI document lists for its
+    path: ``/api/councils/{id}/records`` is read here and written by :mod:`engagekit.web.api_write`,
+    and the route asked first would otherwise name only its own method."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] not in (self.methods or set()):
+            documented = scope["app"].openapi()["paths"].get(self.path_format, {})
+            allowed = sorted({method.upper() for method in documented} | set(self.methods or ()))
+            raise HTTPException(status_code=405, headers={"Allow": ", ".join(allowed)})
+        await super().handle(scope, receive, send)
+
+
+router = APIRouter(prefix="/api", tags=["read"], route_class=AllowDocumented)
 
 
 class BadQuery(BadDate):
