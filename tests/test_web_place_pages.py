@@ -291,3 +291,17 @@ def test_axe_finds_nothing_on_a_place_page_or_an_action_page(client: TestClient)
                 assert [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in violations] == [], path
         finally:
             browser.close()
+
+
+def test_hostile_text_on_a_place_and_an_action_page_is_escaped(tmp_path: Path, store_url: str) -> None:
+    from tests.test_web_pages import HOSTILE, hostile_definition
+
+    host = engagekit.get_plugin_host(environ={"ENGAGEKIT_DEFINITIONS": str(hostile_definition(tmp_path))})
+    app = create_app(load_settings(), host=host, access_log=False)
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;double&#34; &#39;single&#39;"
+    with TestClient(app) as client:
+        for path in ("/councils/hostile/places/all", "/councils/hostile/actions/A-1"):
+            page = client.get(path).text
+            assert HOSTILE not in page
+            assert "<script" not in page.lower()
+            assert escaped in page, path
