@@ -229,7 +229,7 @@ def test_an_action_page_as_of_an_earlier_date_leaves_out_later_updates(client: T
 def test_a_local_action_has_a_page_too(client: TestClient) -> None:
     words = text_of(client.get("/councils/places/actions/north-lighting").text)
     assert "Better lighting on the high street" in words
-    assert "Agreed by network.north, on 12 June 2026, for the priority “Safer streets”" in words
+    assert "Agreed by North Network, on 12 June 2026, for the priority “Safer streets”" in words
     assert "Owner Highways" in words
 
 

@@ -42,7 +42,7 @@ def action_view(request: Request, council_id: str, action_id: str, as_of: str | 
     council = state.council(council_id)
     day = read_as_of(as_of, state.today())
     report = state.built(council, day).data(state.renderer("json"))
-    found = action(report, action_id) or _local_action(state, council, action_id, day)
+    found = action(report, action_id) or _local_action(state, council, action_id, day, report)
     if found is None:
         known = ", ".join(entry["id"] for entry in report["data"]["actions"])
         raise UnknownPlace(f"there is no action {action_id!r} in {council.id}; actions: {known or 'none'}")
@@ -50,8 +50,11 @@ def action_view(request: Request, council_id: str, action_id: str, as_of: str | 
     return tagged(request, page.encode("utf-8"), HTML)
 
 
-def _local_action(state: Site, council: Any, action_id: str, day: dt.date) -> dict[str, Any] | None:
-    """A local action a place's body agreed on or before ``day``, shaped as the report's actions are."""
+def _local_action(
+    state: Site, council: Any, action_id: str, day: dt.date, report: dict[str, Any]
+) -> dict[str, Any] | None:
+    """A local action a place's body agreed on or before ``day``, shaped as the report's actions
+    are; who agreed it is named as the report's "Places at a glance" names it."""
     store = state.store()
     if store is None:
         return None
@@ -60,12 +63,17 @@ def _local_action(state: Site, council: Any, action_id: str, day: dt.date) -> di
     if found is None:
         return None
     latest = evidence.latest_action_updates(day).get(action_id)
+    names = {row["subject_id"]: row["arrangement"] for row in report["data"]["place_status"]}
     return {
         "id": found.id,
         "text": found.title,
         "owner": found.owner,
         "due": found.due.isoformat() if found.due else None,
-        "local": {"holder": found.holder, "agreed": found.agreed.isoformat(), "priority": found.priority},
+        "local": {
+            "holder": names.get(found.holder, found.holder),
+            "agreed": found.agreed.isoformat(),
+            "priority": found.priority,
+        },
         "latest": {
             "status": latest.kind,
             "date": latest.date.isoformat(),
