@@ -439,3 +439,22 @@ def test_records_carry_an_etag_that_changes_with_a_new_record(client: TestClient
         client.get("/api/councils/basildon/records", headers={"if-none-match": first.headers["etag"]}).status_code
         == 200
     )
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_records_page_alike_on_each_store(backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.store_backends import backend_url
+
+    with backend_url(backend, tmp_path) as url:
+        open_store(url).close()
+        add_records(url)
+        settings = Settings(database_url=url, data_dir=tmp_path)
+        monkeypatch.setenv("ENGAGEKIT_TODAY", TODAY)
+        app = create_app(settings, host=engagekit.get_plugin_host(environ={}), access_log=False)
+        with TestClient(app) as client:
+            public = [{key: value for key, value in record.items() if key != "recorded_by"} for record in exported(url)]
+            assert walk(client, "/api/councils/basildon/records?per_page=3")[0] == public
+            today = dt.datetime.now(dt.UTC).date()
+            assert len(walk(client, f"/api/councils/basildon/records?since={today.isoformat()}")[0]) == 7
+            later = (today + dt.timedelta(days=1)).isoformat()
+            assert walk(client, f"/api/councils/basildon/records?since={later}")[0] == []
