@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from engagekit.web.pages import site
-from engagekit.web.responses import PROBLEM, tagged_json
+from engagekit.web.responses import PROBLEM, json_body, tagged, tagged_json
 from engagekit.web.state import Built, Site, read_as_of
 
 AS_OF = Query(
@@ -150,10 +150,14 @@ def report(request: Request, council_id: str, as_of: str | None = AS_OF) -> Resp
 )
 def findings(request: Request, council_id: str, as_of: str | None = AS_OF) -> Response:
     state = site(request)
-    data = _report(state, _built(state, council_id, as_of))
-    return tagged_json(
-        request, {"council_id": data["council"]["id"], "as_of": data["as_of"], "findings": data["findings"]}
-    )
+    built = _built(state, council_id, as_of)
+
+    def make() -> bytes:
+        data = _report(state, built)
+        return json_body({"council_id": data["council"]["id"], "as_of": data["as_of"], "findings": data["findings"]})
+
+    body, tag = built.body("api-findings", make)
+    return tagged(request, body, "application/json", tag=tag)
 
 
 @router.get(
@@ -164,6 +168,12 @@ def findings(request: Request, council_id: str, as_of: str | None = AS_OF) -> Re
 )
 def actions(request: Request, council_id: str, as_of: str | None = AS_OF) -> Response:
     state = site(request)
-    data = _report(state, _built(state, council_id, as_of))
-    listed = (data.get("data") or {}).get("actions", [])
-    return tagged_json(request, {"council_id": data["council"]["id"], "as_of": data["as_of"], "actions": listed})
+    built = _built(state, council_id, as_of)
+
+    def make() -> bytes:
+        data = _report(state, built)
+        listed = (data.get("data") or {}).get("actions", [])
+        return json_body({"council_id": data["council"]["id"], "as_of": data["as_of"], "actions": listed})
+
+    body, tag = built.body("api-actions", make)
+    return tagged(request, body, "application/json", tag=tag)

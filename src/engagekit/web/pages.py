@@ -60,10 +60,14 @@ def dashboard(request: Request, council_id: str, as_of: str | None = None) -> Re
     council = state.council(council_id)
     day = read_as_of(as_of, state.today())
     renderers = list(state.renderers().values())
-    page = state.built(council, day).dashboard(
-        lambda report: dashboard_page(council, report, renderers, LINKS, as_of_form=True)
+    built = state.built(council, day)
+    body, tag = built.body(
+        "dashboard",
+        lambda: built.dashboard(
+            lambda report: dashboard_page(council, report, renderers, LINKS, as_of_form=True)
+        ).encode("utf-8"),
     )
-    return tagged(request, page.encode("utf-8"), HTML)
+    return tagged(request, body, HTML, tag=tag)
 
 
 @router.get("/councils/{council_id}/report.{format_name}")

@@ -23,9 +23,14 @@ def etag(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
-def tagged(request: Request, body: bytes, media_type: str, headers: dict[str, str] | None = None) -> Response:
-    """``body`` with its ETag, or ``304`` when the client already has it."""
-    tag = etag(body)
+def tagged(
+    request: Request, body: bytes, media_type: str, headers: dict[str, str] | None = None, tag: str | None = None
+) -> Response:
+    """``body`` with its ETag, or ``304`` when the client already has it.
+
+    ``tag`` is ``body``'s ETag where it was made once and kept (:meth:`engagekit.web.state.Built.body`),
+    so a cached answer is not hashed again on every request."""
+    tag = tag or etag(body)
     given = request.headers.get("if-none-match", "")
     if tag in {part.strip().removeprefix("W/") for part in given.split(",")} or given.strip() == "*":
         return Response(status_code=304, headers={"etag": tag, **(headers or {})})
