@@ -7,25 +7,18 @@ copied into a second page that allows it. Skipped, saying why, without Chromium 
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from tests import web_accounts
+from tests.web_server import CHROMIUM, WCAG, running, tab_to
 
 from engagekit.accounts import Role
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
 ADMIN = "admin@basildon.example.gov.uk"
+TABS = 80
+"""The most Tab presses to reach a field: the admin page has more links and buttons than a form."""
 accounts_store = web_accounts.accounts_store
 
 
@@ -33,39 +26,8 @@ accounts_store = web_accounts.accounts_store
 def served(accounts_store: str, tmp_path: Path) -> Iterator[str]:
     """``engagekit serve`` on a free port, with an admin of Basildon, stopped afterwards."""
     web_accounts.add_account(accounts_store, ADMIN, "basildon", Role.admin)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    log = (tmp_path / "serve.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "engagekit", "serve", "--port", str(port)], env=dict(os.environ), stdout=log, stderr=log
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    raise AssertionError(f"the server did not start: {(tmp_path / 'serve.log').read_text()}") from None
-                time.sleep(0.2)
+    with running(tmp_path / "serve.log") as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
-
-
-def tab_to(page: Any, wanted: str, *, limit: int = 80) -> None:
-    """Press Tab until the element focused matches the CSS selector ``wanted``."""
-    for _ in range(limit):
-        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", wanted):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"Tab never reached {wanted} on {page.url}")
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian package 'chromium')")
@@ -92,7 +54,7 @@ def test_an_admin_signs_in_manages_tokens_and_signs_out_with_the_keyboard(served
             assert "/sign-in?next=%2Fcouncils%2Fbasildon%2Fadmin" in person.url
             axe("the sign-in page")
 
-            tab_to(person, "input[name=email]")
+            tab_to(person, "input[name=email]", limit=TABS)
             person.keyboard.type(ADMIN)
             person.keyboard.press("Tab")
             person.keyboard.type("not the password")
@@ -103,7 +65,7 @@ def test_an_admin_signs_in_manages_tokens_and_signs_out_with_the_keyboard(served
             assert person.input_value("input[name=email]") == ADMIN
             axe("the sign-in page with an error")
 
-            tab_to(person, "input[name=password]")
+            tab_to(person, "input[name=password]", limit=TABS)
             person.keyboard.type(web_accounts.PASSWORD)
             with person.expect_navigation():
                 person.keyboard.press("Enter")
@@ -111,12 +73,12 @@ def test_an_admin_signs_in_manages_tokens_and_signs_out_with_the_keyboard(served
             assert ADMIN in person.inner_text("main")
             axe("the admin page")
 
-            tab_to(person, "input[name=name]")
+            tab_to(person, "input[name=name]", limit=TABS)
             person.keyboard.type("performance-system")
-            tab_to(person, "input[name=scope]:checked")  # a radio group is one stop; arrows choose
+            tab_to(person, "input[name=scope]:checked", limit=TABS)  # a radio group is one stop; arrows choose
             person.keyboard.press("ArrowDown")
             assert person.is_checked("input[value=write]")
-            tab_to(person, "form[action$='/admin/tokens'] button")
+            tab_to(person, "form[action$='/admin/tokens'] button", limit=TABS)
             with person.expect_navigation():
                 person.keyboard.press("Enter")
             assert "Copy it now: it is not shown again." in person.inner_text(".govuk-panel")
@@ -125,7 +87,7 @@ def test_an_admin_signs_in_manages_tokens_and_signs_out_with_the_keyboard(served
 
             person.goto(f"{served}/sign-out")
             axe("the sign-out page")
-            tab_to(person, "form[action='/sign-out'] button")
+            tab_to(person, "form[action='/sign-out'] button", limit=TABS)
             with person.expect_navigation():
                 person.keyboard.press("Enter")
             assert person.url == f"{served}/"

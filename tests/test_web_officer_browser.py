@@ -11,24 +11,15 @@ Chromium or Playwright.
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from tests import web_accounts
+from tests.web_server import CHROMIUM, WCAG, running, tab_to
 
 from engagekit.accounts import Role
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
 EMAIL = "officer@basildon.example.gov.uk"
 accounts_store = web_accounts.accounts_store
 
@@ -37,39 +28,8 @@ accounts_store = web_accounts.accounts_store
 def served(accounts_store: str, tmp_path: Path) -> Iterator[str]:
     """``engagekit serve`` on a free port, with an editor of Basildon, stopped afterwards."""
     web_accounts.add_account(accounts_store, EMAIL, "basildon", Role.editor)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    log = (tmp_path / "serve.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "engagekit", "serve", "--port", str(port)], env=dict(os.environ), stdout=log, stderr=log
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    raise AssertionError(f"the server did not start: {(tmp_path / 'serve.log').read_text()}") from None
-                time.sleep(0.2)
+    with running(tmp_path / "serve.log") as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
-
-
-def tab_to(page: Any, wanted: str, *, limit: int = 60) -> None:
-    """Press Tab until the element focused matches the CSS selector ``wanted``."""
-    for _ in range(limit):
-        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", wanted):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"Tab never reached {wanted} on {page.url}")
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian package 'chromium')")

@@ -14,11 +14,6 @@ import json
 import logging
 import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +21,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
+from tests.web_server import CHROMIUM, WCAG, running
 
 import engagekit
 from engagekit.cli import cli
@@ -335,40 +331,11 @@ def test_each_request_is_logged_as_a_json_line(sqlite_store: str) -> None:
 # -- the real server ------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def served(sqlite_store: str, tmp_path: Path) -> Iterator[str]:
     """``engagekit serve`` on a free port on 127.0.0.1, stopped afterwards (its log in a file)."""
-    port = free_port()
-    env = {**os.environ, "ENGAGEKIT_TODAY": TODAY}
-    log = (tmp_path / "serve.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "engagekit", "serve", "--port", str(port)], env=env, stdout=log, stderr=log
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    raise AssertionError(f"the server did not start: {(tmp_path / 'serve.log').read_text()}") from None
-                time.sleep(0.2)
+    with running(tmp_path / "serve.log", {**os.environ, "ENGAGEKIT_TODAY": TODAY}) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
 
 
 def test_engagekit_serve_answers_and_stops(served: str) -> None:
@@ -384,9 +351,6 @@ def test_engagekit_serve_answers_and_stops(served: str) -> None:
 
 
 # -- in a browser ---------------------------------------------------------------------------
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian package 'chromium')")

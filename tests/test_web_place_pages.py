@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from tests.test_places_rules import PLACES
+from tests.web_server import CHROMIUM, WCAG
 
 import engagekit
 from engagekit.definition import load_definition_text
@@ -255,9 +255,6 @@ def test_a_static_site_has_no_links_to_pages_it_does_not_hold(tmp_path: Path) ->
 
 
 # -- in a browser ---------------------------------------------------------------------------
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian package 'chromium')")

@@ -16,9 +16,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -30,6 +27,7 @@ import httpx
 import pytest
 from tests.store_backends import postgresql_url
 from tests.web_accounts import SECRET_KEY, TODAY, add_token, web_environment
+from tests.web_server import running
 
 import engagekit
 from engagekit.accounts import Scope
@@ -47,17 +45,9 @@ COUNCIL = "basildon"
 START_SECONDS = 60
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @contextlib.contextmanager
 def served(url: str, workers: int, folder: Path) -> Iterator[tuple[str, Path]]:
     """``engagekit serve --workers N`` on the store at ``url``: its base URL and its log, while it runs."""
-    port = free_port()
     env = {
         **os.environ,
         "ENGAGEKIT_DATABASE_URL": url,
@@ -65,30 +55,9 @@ def served(url: str, workers: int, folder: Path) -> Iterator[tuple[str, Path]]:
         "ENGAGEKIT_TODAY": TODAY,
         "ENGAGEKIT_CONFIG": str(folder / "no-config.toml"),
     }
-    script = Path(sys.executable).with_name("engagekit")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "engagekit"]
-    command += ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
-    log = folder / f"serve-{port}.log"
-    with log.open("wb") as stream:
-        process = subprocess.Popen(command, env=env, stdout=stream, stderr=stream)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + START_SECONDS
-            while True:
-                assert process.poll() is None, f"engagekit serve stopped: {log.read_text()[-2000:]}"
-                with contextlib.suppress(httpx.HTTPError):
-                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                        break
-                assert time.monotonic() < deadline, f"engagekit serve did not answer: {log.read_text()[-2000:]}"
-                time.sleep(0.2)
-            yield base, log
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    log = folder / f"serve-{workers}-workers.log"
+    with running(log, env, workers=workers, start_seconds=START_SECONDS) as base:
+        yield base, log
 
 
 def write_concurrently(base: str, token: str) -> list[int]:
