@@ -43,6 +43,7 @@ from typing import BinaryIO
 import click
 
 from engagekit.cli.app import UsageProblem
+from engagekit.whole_folder import sync_folder
 
 Writer = Callable[[BinaryIO], None]
 """Writes the content, piece by piece, to the binary stream it is given."""
@@ -193,7 +194,7 @@ def _replace(output: Path, target: Path, content: Content, status: os.stat_resul
         if isinstance(error, OSError):
             raise _problem(output, "cannot write", error) from None
         raise
-    _sync_folder(folder)
+    sync_folder(folder)  # the rename itself made durable
 
 
 def _temporary_beside(target: Path) -> tuple[int, str]:
@@ -216,16 +217,6 @@ def _keep_mode_and_owner(handle: int, status: os.stat_result) -> None:
         with contextlib.suppress(OSError):
             os.fchown(handle, status.st_uid, status.st_gid)
     os.fchmod(handle, stat.S_IMODE(status.st_mode))
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable; a folder that cannot be opened or synced is no error."""
-    with contextlib.suppress(OSError):
-        handle = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(handle)
-        finally:
-            os.close(handle)
 
 
 def _rewrite_in_place(output: Path, target: Path, content: Content) -> None:

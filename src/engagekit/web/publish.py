@@ -15,17 +15,14 @@ written, so no one's files are deleted.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engagekit.opendata.api import tree
 from engagekit.opendata.tree import dumps
 from engagekit.web.views import STYLESHEETS, StaticLinks, dashboard_page, download_name, index_page, stylesheet
+from engagekit.whole_folder import write_folder
 
 if TYPE_CHECKING:
     from engagekit.model import Council
@@ -69,52 +66,12 @@ def site_files(
 
 def write_site(files: dict[str, bytes], target: Path) -> None:
     """Write ``files`` under ``target`` whole or not at all (see the module's docstring)."""
-    final = Path(os.path.realpath(target))
-    if final.exists():
-        if not final.is_dir():
-            raise PublishProblem(f"{target}: exists and is not a folder; give a folder for the site")
-        entries = list(final.iterdir())
-        if entries and not (final / MARKER).is_file():
-            raise PublishProblem(
-                f"{target}: the folder holds '{sorted(entries)[0].name}' and is not a published site; "
-                "give a new or empty folder, or one an earlier publish wrote"
-            )
-    if not final.parent.is_dir():
-        raise PublishProblem(f"{target}: the folder {final.parent} does not exist")
-    temporary = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        temporary.chmod(0o777 & ~umask)  # mkdtemp makes it private; the site is published
-        for name, content in files.items():
-            path = temporary / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("wb") as stream:
-                stream.write(content)
-                stream.flush()
-                os.fsync(stream.fileno())
-        _rename_in(temporary, final)
-    except BaseException:
-        shutil.rmtree(temporary, ignore_errors=True)
-        raise
+    write_folder(files.items(), target, noun="site", foreign=_not_a_site, problem=PublishProblem)
 
 
-def _rename_in(temporary: Path, final: Path) -> None:
-    if not final.exists():
-        temporary.rename(final)
-    else:
-        aside = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".old", dir=final.parent))
-        aside.rmdir()  # only its unique name is wanted: rename needs it free
-        final.rename(aside)
-        try:
-            temporary.rename(final)
-        except BaseException:
-            aside.rename(final)
-            raise
-        shutil.rmtree(aside, ignore_errors=True)
-    with contextlib.suppress(OSError):
-        descriptor = os.open(final.parent, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
+def _not_a_site(folder: Path) -> str | None:
+    """Why ``folder`` is not a site published before (it lacks :data:`MARKER`), or ``None``."""
+    if (folder / MARKER).is_file():
+        return None
+    first = sorted(folder.iterdir())[0].name
+    return f"'{first}' and is not a published site; give a new or empty folder, or one an earlier publish wrote"
