@@ -30,8 +30,8 @@ programme:
 QUALIFIER_KEYS = "certainty, reasoning, wording, qualifiers, sources"
 """The keys every item inherits (how sure it is, further sources): listed after its own."""
 TOP_KEYS = (
-    "id, name, programme, gss_code, council_type, org_id, description, documents, earlier_programmes, areas, clusters, "
-    f"phases, communities, hubs, bodies, partners, methods, abcd, source, {QUALIFIER_KEYS}"
+    "id, name, programme, gss_code, council_type, org_id, description, colours, documents, earlier_programmes, areas, "
+    f"clusters, phases, communities, hubs, bodies, partners, methods, abcd, source, {QUALIFIER_KEYS}"
 )
 PROGRAMME_KEYS = (
     "id, name, kind, status, summary, period, adopted, adopted_by, documents, key_dates, commitments, action_plan, "

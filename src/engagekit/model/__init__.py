@@ -20,6 +20,7 @@ from engagekit.model.action_plan import (
 from engagekit.model.bodies import Body, MeetingQuota, MembershipRule, MonthWindow, Partner
 from engagekit.model.certainty import Certainty, Qualified, Qualifier
 from engagekit.model.checks import CouncilInvalid, Problem, council_problems, items_without_source, sourced_items
+from engagekit.model.colours import Colours
 from engagekit.model.council import (
     Council,
     CouncilType,
@@ -74,6 +75,7 @@ __all__ = [
     "Body",
     "Certainty",
     "Cluster",
+    "Colours",
     "Commitment",
     "CommitmentKind",
     "Community",

@@ -16,6 +16,7 @@ import attrs
 from engagekit.model.action_plan import ActionPlan, Commitment, Indicator
 from engagekit.model.bodies import Body, Partner
 from engagekit.model.certainty import Qualified
+from engagekit.model.colours import Colours
 from engagekit.model.engagement import AbcdApproach, EngagementMethod
 from engagekit.model.governance import Governance, RuleSpec
 from engagekit.model.orgid import check_org_id
@@ -215,6 +216,13 @@ class Council(Qualified):
         },
     )
     description: str | None = None
+    colours: Colours | None = attrs.field(
+        default=None,
+        metadata={
+            "description": "The council's own colours for its web pages (brand, text_on_brand, links), each #RRGGBB "
+            "and checked against WCAG 2.2 AA; without them the pages use engagekit's neutral palette."
+        },
+    )
     documents: list[Document] = attrs.field(factory=list)
     earlier_programmes: list[Programme] = attrs.field(factory=list)
     areas: list[Area] = attrs.field(factory=list)
