@@ -33,6 +33,10 @@ NOT_SET_UP = (
     "single sign-on is not set up on this service: set ENGAGEKIT_OIDC_DISCOVERY_URL, "
     "ENGAGEKIT_OIDC_CLIENT_ID and ENGAGEKIT_OIDC_CLIENT_SECRET"
 )
+NOT_STARTED = (
+    "this answer is not for a single sign-on started in this browser, or that sign-in has expired; "
+    "start again from the sign-in page"
+)
 
 
 def _client(request: Request) -> Any | None:
@@ -90,6 +94,19 @@ async def oidc_start(request: Request, next: str = "/") -> Response:
     return answer
 
 
+async def _started_here(client: Any, request: Request) -> bool:
+    """Whether the answer's ``state`` is one this browser's session holds from ``/sign-in/oidc``.
+
+    Authlib reads ``error`` and ``error_description`` before it checks the state, so without
+    this anyone's link to the callback would show its own text as the provider's on this site
+    (and write a failed sign-in to the audit log for each visit).
+    """
+    state = request.query_params.get("state")
+    if not state:
+        return False
+    return await client.framework.get_state_data(request.session, state) is not None
+
+
 @router.get(CALLBACK, name="oidc_callback")
 async def oidc_callback(request: Request) -> Response:
     """Back from the provider: check its answer, find the account, and sign it in."""
@@ -103,6 +120,8 @@ async def oidc_callback(request: Request) -> Response:
     from authlib.integrations.base_client import OAuthError  # type: ignore[import-untyped]
     from joserfc.errors import JoseError  # what Authlib checks ID tokens with
 
+    if "error" in request.query_params and not await _started_here(client, request):
+        return _problem(request, 400, NOT_STARTED)
     try:
         token = await client.authorize_access_token(request)
     except OAuthError as error:
