@@ -142,9 +142,17 @@ def test_an_officer_records_an_update_with_the_keyboard_and_axe_finds_nothing(se
             officer.goto(f"{served}/councils/basildon/record/correct?kind=action-update&number=99")
             assert officer.title().startswith("Error: ")
             axe("a correction of a record that is not there")
-            for slug in ("indicator-reading", "event", "review", "local-priority", "local-action"):
+            for slug in (
+                "indicator-reading",
+                "event",
+                "review",
+                "local-priority",
+                "local-action",
+                "instance",
+                "member",
+            ):
                 officer.goto(f"{served}/councils/basildon/record/{slug}")
                 axe(slug)
         finally:
             browser.close()
-    assert len(checked) == 13  # every page and state above
+    assert len(checked) == 15  # every page and state above

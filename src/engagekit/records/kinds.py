@@ -17,7 +17,7 @@ from engagekit.model.engagement import ParticipationLevel
 
 
 class RecordKind(enum.Enum):
-    """The four kinds, as written in the ``kind`` column of an import file."""
+    """The kinds of record, as written in the ``kind`` column of an import file."""
 
     ACTION_UPDATE = "action-update"
     INDICATOR_READING = "indicator-reading"

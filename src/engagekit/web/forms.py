@@ -96,13 +96,16 @@ def show_form(
 def errors_by_field(form: Form, problems: list[tuple[str, str]]) -> list[dict[str, str]]:
     """Each problem with the question it belongs to: its label, the field it links to, the message.
 
-    A problem with the whole row (``it ends before it starts``) goes with the form's
-    ``row_column`` question; one with a column the form does not ask goes with the first. They
-    are listed in the order of the questions on the page, as the error summary should be.
+    A problem with the whole row goes with the form's ``row_column`` question, except that
+    ``it ends before it starts`` goes with the end date where the form asks one; a problem with a
+    column the form does not ask goes with the first question. They are listed in the order of
+    the questions on the page, as the error summary should be.
     """
     order = {question.column: place for place, question in enumerate(form.questions)}
     found: list[dict[str, str]] = []
     for column, message in problems:
+        if column == "row" and message.startswith("it ends (") and form.question("end_date") is not None:
+            column = "end_date"
         question = form.question(column) or form.question(form.row_column) or form.questions[0]
         found.append(
             {"column": question.column, "field": question.field_id, "label": question.label, "message": message}

@@ -46,7 +46,8 @@ class Question:
 
     ``widget`` is ``text``, ``textarea``, ``radios``, ``select`` or ``yesno``; ``choices``
     names where a list's answers come from (``actions``, ``indicators``, ``bodies``,
-    ``areas``, ``clusters``, ``hubs``, ``obligations``) unless ``options`` gives them.
+    ``plan_bodies``, ``recorded_bodies``, ``areas``, ``clusters``, ``hubs``, ``obligations``)
+    unless ``options`` gives them.
     """
 
     column: str
@@ -358,6 +359,95 @@ FORMS: dict[str, Form] = {
             ),
             "body",
         ),
+        Form(
+            "instance",
+            RecordKind.INSTANCE,
+            "Register an instance of a body",
+            "registered instance",
+            (
+                Question(
+                    "body",
+                    "Which body is it one of?",
+                    "A body whose instances are recorded rather than listed in the documents, such as community "
+                    "forums.",
+                    "select",
+                    True,
+                    choices="recorded_bodies",
+                ),
+                Question(
+                    "instance",
+                    "A short id for it",
+                    "Lower-case letters, digits and '-', for example stanford. Its meetings and members then name "
+                    "it by the body's id, a full stop and this id.",
+                    required=True,
+                    width="govuk-input--width-10",
+                ),
+                Question(
+                    "name",
+                    "What is it called?",
+                    "For example, Stanford Community Forum.",
+                    required=True,
+                    width="govuk-input--width-30",
+                ),
+                Question("area", "Which area is it for (optional)?", None, "select", choices="areas"),
+                Question("cluster", "Or which cluster is it for (optional)?", None, "select", choices="clusters"),
+                _date("When did it start, or when was it first known?"),
+                Question(
+                    "end_date",
+                    "When did it stop (optional)?",
+                    DATE_HINT + " Leave blank while it still goes on: after this date it is no longer judged.",
+                    width="govuk-input--width-10",
+                ),
+                NOTE,
+            ),
+            "instance",
+        ),
+        Form(
+            "member",
+            RecordKind.MEMBER,
+            "Record a member of a body",
+            "member of a body",
+            (
+                Question(
+                    "body",
+                    "Which body do they sit on?",
+                    "The body, or the one of its instances they sit on.",
+                    "select",
+                    True,
+                    choices="bodies",
+                ),
+                Question(
+                    "name",
+                    "Who are they, or which seat is it?",
+                    "For example, their name, or Parish representative.",
+                    required=True,
+                    width="govuk-input--width-30",
+                ),
+                Question(
+                    "area",
+                    "Which place does the seat represent (optional)?",
+                    "For example, a parish.",
+                    "select",
+                    choices="areas",
+                ),
+                Question(
+                    "office",
+                    "What office do they hold (optional)?",
+                    "For example, chair or vice-chair. Leave blank for an ordinary member.",
+                    width="govuk-input--width-20",
+                ),
+                Question("councillor", "Are they a councillor?", None, "yesno", options=YES_NO),
+                _date("From what date do they sit on it?"),
+                Question(
+                    "end_date",
+                    "When did they leave (optional)?",
+                    DATE_HINT + " Leave blank while they still sit on it.",
+                    width="govuk-input--width-10",
+                ),
+                NOTE,
+            ),
+            "end_date",
+        ),
     )
 }
 """The forms, by the address they are under (``/councils/{id}/record/{slug}``)."""
@@ -418,6 +508,9 @@ def choices(council: Council, vocabulary: Vocabulary, source: str) -> list[Choic
     elif source == "indicators":
         names = {indicator.id: indicator.name for indicator in council.programme.indicators}
         ids = vocabulary.indicators
+    elif source == "recorded_bodies":
+        names = {body.id: body.name for body in council.bodies}
+        ids = vocabulary.recorded_kinds
     elif source in ("bodies", "plan_bodies"):
         names = {placed.id: placed.name for placed in all_instances(council)}
         ids = vocabulary.bodies
