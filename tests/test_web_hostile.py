@@ -34,6 +34,7 @@ from tests.web_accounts import (
 
 import engagekit
 from engagekit.accounts import Role, Scope
+from engagekit.accounts import queries as account_queries
 from engagekit.hookspecs import hookimpl
 from engagekit.installed import InstalledEntryPoint
 from engagekit.plugins import ENTRY_POINT_GROUP
@@ -315,6 +316,24 @@ def test_a_number_too_long_is_refused_by_its_column(client: TestClient, accounts
     assert records_of(accounts_store) == []
 
 
+def test_a_correction_cannot_name_another_councils_record(client: TestClient, accounts_store: str) -> None:  # noqa: F811
+    thurrock = add_token(accounts_store, "thurrock", "thurrock-system", Scope.write)
+    instance = {"kind": "instance", "date": "2026-03-01", "body": "community-forums", "instance": "stanford"}
+    made = client.post(
+        "/api/councils/thurrock/records",
+        json={**instance, "name": "Stanford Forum"},
+        headers={"authorization": f"Bearer {thurrock}"},
+    )
+    assert made.status_code == 201, made.text
+    theirs = made.json()["record"]["id"]
+    basildon = add_token(accounts_store, "basildon", "system", Scope.write)
+    event = {"kind": "event", "event": "meeting", "title": "A meeting", "date": "2026-03-05", "supersedes": theirs}
+    answer = write(client, basildon, json.dumps(event).encode())
+    assert answer.status_code == 400
+    assert answer.json()["detail"] == f"record.supersedes: no event record #{theirs} to correct"
+    assert records_of(accounts_store) == []
+
+
 @pytest.mark.parametrize(
     ("note", "said"),
     [
@@ -388,6 +407,17 @@ def test_a_session_planted_before_sign_in_signs_no_one_in(client: TestClient, ac
     assert client.get("/councils/basildon/record", follow_redirects=False).status_code == 200
     with TestClient(client.app, cookies=planted) as attacker:
         assert attacker.get("/councils/basildon/record", follow_redirects=False).status_code == 303
+
+
+def test_a_role_taken_away_ends_what_the_open_session_may_do(signed_in_client: Any, accounts_store: str) -> None:  # noqa: F811
+    editor = signed_in_client("basildon", Role.editor, email="editor@basildon.example.gov.uk")
+    assert editor.get("/councils/basildon/record").status_code == 200
+    with open_store(accounts_store) as store:
+        account_queries.set_role(store, "editor@basildon.example.gov.uk", "basildon", Role.viewer)
+    assert editor.get("/councils/basildon/record").status_code == 403
+    sent = {"csrftoken": form_token(editor, "/sign-out"), "action": "CN-1", "status": "done", "date": "2026-03-01"}
+    assert editor.post(FORM + "/confirm", data=sent).status_code == 403
+    assert records_of(accounts_store) == []
 
 
 @pytest.mark.parametrize(
