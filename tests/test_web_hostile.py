@@ -16,6 +16,8 @@ from __future__ import annotations
 import json
 import re
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -418,6 +420,33 @@ def test_a_role_taken_away_ends_what_the_open_session_may_do(signed_in_client: A
     sent = {"csrftoken": form_token(editor, "/sign-out"), "action": "CN-1", "status": "done", "date": "2026-03-01"}
     assert editor.post(FORM + "/confirm", data=sent).status_code == 403
     assert records_of(accounts_store) == []
+
+
+def test_no_request_waits_behind_a_password_being_checked(
+    client: TestClient,
+    accounts_store: str,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """argon2 is slow on purpose; sign-ins sent one after another must not stall every other page."""
+    from engagekit.accounts import passwords
+
+    add_account(accounts_store, "officer@basildon.example.gov.uk", "basildon", Role.editor)
+    checked = passwords.check
+
+    def slow(stored: Any, password: str) -> Any:
+        time.sleep(1.5)  # a busy machine's argon2, or many sign-ins at once
+        return checked(stored, password)
+
+    monkeypatch.setattr(passwords, "check", slow)
+    form_token(client)
+    signing_in = threading.Thread(target=sign_in, args=(client, "officer@basildon.example.gov.uk"))
+    signing_in.start()
+    time.sleep(0.3)
+    started = time.perf_counter()  # the same application and event loop as the sign-in's
+    assert client.get("/healthz").status_code == 200
+    waited = time.perf_counter() - started
+    signing_in.join()
+    assert waited < 0.8, f"/healthz waited {waited:.2f} s behind a sign-in"
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from engagekit.web import auth
@@ -141,6 +142,12 @@ async def oidc_callback(request: Request) -> Response:
         return _problem(request, 400, message)
     if claims.get("email_verified") is False:
         return _problem(request, 403, f"the provider has not verified {email}; sign in with a verified address")
+    answer: Response = await run_in_threadpool(_sign_in_as, request, email)
+    return answer
+
+
+def _sign_in_as(request: Request, email: str) -> Response:
+    """The account the provider's email names, signed in (the store's work: in the thread pool)."""
     from engagekit.accounts import AccountProblem, queries
 
     store = auth.store_of(request)

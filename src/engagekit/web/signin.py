@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from engagekit.web import auth
@@ -101,7 +102,11 @@ def sign_in_form(request: Request, next: str = "/") -> Response:
 
 @router.post("/sign-in")
 async def sign_in(request: Request) -> Response:
-    """Check an email and password; sign in, or show the page again with what is wrong."""
+    """Check an email and password; sign in, or show the page again with what is wrong.
+
+    The form is read in the event loop; the rest (the store's queries and argon2's check, which
+    is slow by design) runs in the thread pool, so no other request waits behind a sign-in.
+    """
     refused = _without_key(request)
     if refused is not None:
         return refused
@@ -109,6 +114,12 @@ async def sign_in(request: Request) -> Response:
     email = str(form.get("email") or "").strip()
     password = str(form.get("password") or "")
     nxt = safe_next(form.get("next"))
+    answer: Response = await run_in_threadpool(_check, request, email, password, nxt)
+    return answer
+
+
+def _check(request: Request, email: str, password: str, nxt: str) -> Response:
+    """The sign-in's blocking part: the throttle, the password's check, and the new session."""
     errors: dict[str, str] = {}
     if not email:
         errors["email"] = "Enter your email address"
