@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.store_backends import BACKENDS, backend_url
 from tests.web_accounts import (
     accounts_store,  # noqa: F401 (a fixture)
     add_account,
@@ -32,6 +33,7 @@ from tests.web_accounts import (
     make_app,
     sign_in,
     signed_in_client,  # noqa: F401 (a fixture)
+    web_environment,
 )
 
 import engagekit
@@ -420,6 +422,32 @@ def test_a_role_taken_away_ends_what_the_open_session_may_do(signed_in_client: A
     sent = {"csrftoken": form_token(editor, "/sign-out"), "action": "CN-1", "status": "done", "date": "2026-03-01"}
     assert editor.post(FORM + "/confirm", data=sent).status_code == 403
     assert records_of(accounts_store) == []
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_sign_in_with_something_that_is_no_email_is_a_wrong_one_on_every_store(
+    backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL such an email was a 503 (the failure's column holds 320 characters, and no
+    NUL); on SQLite a megabyte of it was kept with the failure and again in the audit log."""
+    import sqlalchemy as sa
+
+    from engagekit.accounts.tables import audit_log, sign_in_failures
+
+    with backend_url(backend, tmp_path) as url:
+        web_environment(monkeypatch, url)
+        open_store(url).close()
+        with TestClient(make_app()) as client:
+            for email in ("a" * 400 + "@basildon.example.gov.uk", "b" * 900_000, "officer\x00@basildon.example.gov.uk"):
+                answer = sign_in(client, email, "a wrong password, long enough")
+                assert answer.status_code == 400, answer.text[:300]
+                assert "Enter a correct email address and password" in answer.text
+        with open_store(url) as store:
+            kept = [row["email"] for row in store.read(sa.select(sign_in_failures.c.email))]
+            details = [row["detail"] for row in store.read(sa.select(audit_log.c.detail))]
+    assert len(kept) == 3  # each still counts against the address it came from
+    assert all(len(email) <= 320 and "\x00" not in email for email in kept)
+    assert all(len(detail) < 1_000 for detail in details)
 
 
 def test_no_request_waits_behind_a_password_being_checked(

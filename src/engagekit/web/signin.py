@@ -34,6 +34,9 @@ ADDRESS_LIMIT = 20
 """Failed sign-ins from one address (whatever the email), within :data:`WINDOW`: higher than the
 account's, because a council's staff may share one address."""
 WINDOW = dt.timedelta(minutes=15)
+EMAIL_KEPT = 320
+"""The most of a typed email that is not an address kept with its failure and in the audit log
+(the longest address there is; the column's size, which PostgreSQL enforces)."""
 NO_KEY = (
     "signing in needs ENGAGEKIT_SECRET_KEY: set it to a long random value (python -c "
     "'import secrets; print(secrets.token_urlsafe(32))') and restart engagekit serve"
@@ -127,11 +130,15 @@ def _check(request: Request, email: str, password: str, nxt: str) -> Response:
         errors["password"] = "Enter your password"
     if errors:
         return _page(request, 400, errors=errors, email=email, next=nxt)
-    normal = email.lower()
+    from engagekit.accounts import AccountProblem, normal_email, passwords, queries
+
+    try:
+        normal, possible = normal_email(email), True
+    except AccountProblem:  # no account has it; kept short and printable for the counts and the log
+        normal, possible = "".join(ch for ch in email.lower() if ch.isprintable())[:EMAIL_KEPT], False
     store = auth.store_of(request)
     if store is None:
         return _page(request, 400, errors=_wrong(), email=email, next=nxt)
-    from engagekit.accounts import passwords, queries
 
     wait = _wait(store, normal, auth.address(request))
     if wait is not None:
@@ -140,7 +147,7 @@ def _check(request: Request, email: str, password: str, nxt: str) -> Response:
         plural = "s" if minutes != 1 else ""
         message = f"Too many failed attempts to sign in: wait {minutes} minute{plural} and try again"
         return _page(request, 429, errors={"email": message}, email=email, next=nxt)
-    found = queries.password_hash(store, normal)
+    found = queries.password_hash(store, normal) if possible else None
     account, stored = found if found is not None else (None, None)
     matches, rehash = passwords.check(stored, password)
     if account is None or not matches or account.disabled:
