@@ -145,6 +145,30 @@ def test_the_openapi_document_describes_every_read(client: TestClient) -> None:
     assert "ETag" in findings["200"]["headers"]
 
 
+@pytest.mark.parametrize("read", ["findings", "actions"])
+def test_a_read_taking_its_parameters_itself_documents_them_as_fastapi_would(client: TestClient, read: str) -> None:
+    from fastapi import FastAPI
+
+    from engagekit.web.api import AS_OF
+
+    declared = FastAPI()
+
+    @declared.get("/api/councils/{council_id}/" + read)
+    def route(council_id: str, as_of: str | None = AS_OF) -> None: ...
+
+    expected = declared.openapi()["paths"][f"/api/councils/{{council_id}}/{read}"]["get"]["parameters"]
+    document = client.get("/api/openapi.json").json()
+    assert document["paths"][f"/api/councils/{{council_id}}/{read}"]["get"]["parameters"] == expected
+
+
+def test_a_read_takes_the_last_as_of_given_as_a_declared_parameter_would(client: TestClient) -> None:
+    for read in ("findings", "actions"):
+        answer = client.get(f"/api/councils/basildon/{read}?as_of=2024-01-01&as_of=2025-06-30")
+        assert answer.json()["as_of"] == "2025-06-30"
+    page = client.get("/councils/basildon?as_of=2024-01-01&as_of=2025-06-30").text
+    assert page == client.get("/councils/basildon?as_of=2025-06-30").text
+
+
 def test_councils_are_listed_with_their_links(client: TestClient) -> None:
     listed = client.get("/api/councils").json()["councils"]
     assert [council["id"] for council in listed] == COUNCIL_IDS

@@ -32,7 +32,7 @@ from engagekit.accounts import Role, Scope
 from engagekit.accounts import queries as account_queries
 from engagekit.cli import cli
 from engagekit.records.store import open_store
-from engagekit.web.auth import SESSION_COOKIE
+from engagekit.web.auth import SESSION_COOKIE, public_read
 
 EMAIL = "officer@basildon.example.gov.uk"
 DOMAIN = "testserver.local"
@@ -329,6 +329,65 @@ def test_a_form_too_large_to_hold_a_csrf_code_is_refused_unread(client: TestClie
     streamed = client.post("/sign-in", content=chunks(), headers={"content-type": "application/x-www-form-urlencoded"})
     assert streamed.status_code == 413
     assert "larger than 25 MB" in streamed.text
+
+
+PUBLIC_READS = [
+    "/",
+    "/councils/basildon",
+    "/councils/basildon?as_of=2026-01-01",
+    "/councils/basildon/report.json",
+    "/councils/basildon/places/billericay",
+    "/councils/basildon/actions/CN-1",
+    "/councils/basildon/oruk/",
+    "/static/report.css",
+    "/healthz",
+    "/api/councils",
+    "/api/councils/basildon/findings",
+    "/api/councils/basildon/actions",
+    "/api/openapi.json",
+]
+
+
+@pytest.mark.parametrize("path", PUBLIC_READS)
+def test_a_public_read_sets_no_cookie_and_renews_no_session(client: TestClient, path: str) -> None:
+    anonymous = TestClient(client.app)
+    answer = anonymous.get(path)
+    assert answer.status_code == 200
+    assert "set-cookie" not in answer.headers
+    assert "csrftoken" not in answer.text
+    sign_in(client, EMAIL)
+    answer = client.get(path)
+    assert answer.status_code == 200
+    assert "set-cookie" not in answer.headers  # the session is neither read nor sent again
+    assert signed_in_as(client) == EMAIL  # and it goes on as before
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/sign-in",
+        "/sign-out",
+        "/councils/basildon/record",
+        "/councils/basildon/record/action-update",
+        "/councils/basildon/record/upload",
+        "/councils/basildon/admin",
+    ],
+)
+def test_every_page_with_a_form_is_served_with_sessions_and_csrf(path: str) -> None:
+    assert not public_read({"method": "GET", "path": path})
+    assert not public_read({"method": "POST", "path": "/councils/basildon"})  # nothing unsafe is a read
+
+
+def test_a_form_page_still_sets_its_csrf_cookie_and_a_public_read_leaves_it_as_it_was(client: TestClient) -> None:
+    answer = client.get("/sign-in")
+    assert any(value.startswith("csrftoken=") for value in answer.headers.get_list("set-cookie"))
+    code = form_token(client)
+    client.get("/councils/basildon")
+    client.get("/api/councils/basildon/findings")
+    assert form_token(client) == code  # the same code, so a form opened before still posts
+    answer = client.post("/sign-in", data={"csrftoken": code, "email": EMAIL, "password": PASSWORD})
+    assert answer.status_code in (200, 303)
+    assert signed_in_as(client) == EMAIL
 
 
 def test_sign_in_needs_a_secret_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

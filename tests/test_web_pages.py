@@ -11,7 +11,6 @@ import base64
 import datetime as dt
 import hashlib
 import json
-import logging
 import os
 import re
 import urllib.request
@@ -29,7 +28,6 @@ from engagekit.records.kinds import ActionStatus, ActionUpdate
 from engagekit.records.store import open_store
 from engagekit.settings import load_settings
 from engagekit.web.app import create_app
-from engagekit.web.headers import ACCESS_LOGGER
 
 TODAY = "2026-11-22"
 COUNCILS = {
@@ -303,29 +301,25 @@ def test_a_bad_public_base_url_is_one_line_before_anything_listens(monkeypatch: 
     )
 
 
-def test_each_request_is_logged_as_a_json_line(sqlite_store: str) -> None:
-    records: list[logging.LogRecord] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            records.append(record)
-
-    logger = logging.getLogger(ACCESS_LOGGER)
-    keep = Keep()
-    logger.addHandler(keep)
-    try:
-        app = create_app(load_settings(), host=engagekit.get_plugin_host(environ={}))
-        with TestClient(app) as client:
-            client.get("/councils/nowhere?as_of=2026-01-01")
-    finally:
-        logger.removeHandler(keep)
-    entry = json.loads(records[-1].getMessage())
+def test_each_request_is_logged_as_a_json_line(sqlite_store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    app = create_app(load_settings(), host=engagekit.get_plugin_host(environ={}))
+    with TestClient(app) as client:
+        capsys.readouterr()
+        client.get("/councils/nowhere?as_of=2026-01-01")
+        client.get('/councils/a"b\\c/\u00e9')
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 2  # one line a request, nothing else
+    entry = json.loads(lines[0])
+    assert list(entry) == ["time", "method", "path", "status", "bytes", "ms", "client"]
+    assert dt.datetime.strptime(entry["time"], "%Y-%m-%dT%H:%M:%SZ")
     assert entry["method"] == "GET"
     assert entry["path"] == "/councils/nowhere"
     assert entry["status"] == 404
     assert entry["bytes"] > 0
     assert entry["ms"] >= 0
-    assert "as_of" not in records[-1].getMessage()
+    assert entry["client"] == "testclient"
+    assert "as_of" not in lines[0]
+    assert json.loads(lines[1])["path"] == '/councils/a"b\\c/\u00e9'  # escaped as JSON, not broken by it
 
 
 # -- the real server ------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
-from engagekit.web.headers import AccessLog, SecurityHeaders, log_to_stderr
+from engagekit.web.headers import Frame, to_stderr
 from engagekit.web.responses import PROBLEM, TITLES, json_body, problem, wants_problem
 from engagekit.web.state import BadDate, Site, UnknownCouncil, UnknownFormat
 from engagekit.web.views import ServedLinks, error_page
@@ -58,9 +58,11 @@ def create_app(settings: Settings | None = None, *, host: PluginHost | None = No
         redoc_url=None,
     )
     app.state.site = Site(settings, host)
+    # The most-read first (the dashboards, then the API's reads): FastAPI tries a request's path
+    # against every route of each router in the order they were included.
     app.include_router(pages.router)
-    app.include_router(place_pages.router)
     app.include_router(api.router)
+    app.include_router(place_pages.router)
     app.include_router(api_read.router)
     app.include_router(api_write.router)
     app.include_router(oruk.router)
@@ -69,12 +71,9 @@ def create_app(settings: Settings | None = None, *, host: PluginHost | None = No
     app.include_router(admin.router)
     app.include_router(forms.router)
     _handle_errors(app)
-    auth.install(app, settings)  # sessions and CSRF, inside the security headers
+    auth.install(app, settings)  # sessions and CSRF (not on the public reads), inside the frame
     https = (settings.public_base_url or "").lower().startswith("https://")
-    app.add_middleware(SecurityHeaders, https=https)
-    if access_log:
-        log_to_stderr()
-        app.add_middleware(AccessLog)
+    app.add_middleware(Frame, https=https, log=to_stderr if access_log else None)
     app.router.add_event_handler("shutdown", app.state.site.close)
     return app
 

@@ -15,6 +15,10 @@ Every router uses these and nothing else to decide who may do what:
   input). asgi-csrf (the library datasette uses) refuses, with ``403`` and before the
   application sees the request, any POST outside ``/api/`` whose ``csrftoken`` field does not
   match its signed cookie. The API is not cookie-authenticated, so it is not CSRF's concern.
+- The public reads (:data:`PUBLIC_READS`: ``GET`` and ``HEAD`` of the dashboards, their downloads
+  and pages, the Open Referral UK API and the JSON API) are served past sessions and CSRF
+  (:class:`Protection`): they show no form and no one's name, so they read no session, make no
+  CSRF code and set no cookie.
 - :func:`recorded_by` is what a record made through the web keeps: the signed-in person's email,
   or the API token's name. :func:`audit` adds a line to the audit log.
 
@@ -29,6 +33,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import TYPE_CHECKING, Any
 
@@ -71,7 +76,7 @@ SESSION_LIFETIME = dt.timedelta(hours=8)
 _ACCOUNT = "engagekit.account"
 _TOKEN = "engagekit.token"
 
-Scope_ = dict[str, Any]
+Scope_ = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 ASGIApp = Callable[[Scope_, Receive, Send], Awaitable[None]]
@@ -259,7 +264,10 @@ def csrf_token(request: Request) -> str:
     """This request's CSRF token (its cookie is set on the response if the browser has none)."""
     get = request.scope.get("csrftoken")
     if get is None:
-        raise RuntimeError("CSRF protection is not installed on this application")
+        raise RuntimeError(
+            f"no CSRF code for {request.url.path}: CSRF protection is not installed on this application, "
+            "or the path is one of the public reads (auth.PUBLIC_READS), which show no form"
+        )
     token: str = get()
     return token
 
@@ -417,18 +425,57 @@ def install(app: FastAPI, settings: Settings) -> None:
         return
     import hashlib
 
-    from starlette.middleware.sessions import SessionMiddleware
-
     key = settings.secret_key.get_secret_value()
     https = (settings.public_base_url or "").lower().startswith("https://")
     # Two keys from one: the session's signature and the CSRF token's never share a key.
     csrf_key = hashlib.sha256(b"engagekit csrf\0" + key.encode("utf-8")).hexdigest()
-    app.add_middleware(
-        SessionMiddleware,
-        secret_key=key,
-        session_cookie=SESSION_COOKIE,
-        max_age=int(SESSION_LIFETIME.total_seconds()),
-        same_site="lax",
-        https_only=https,
-    )
-    app.add_middleware(CsrfProtection, secret=csrf_key, secure=https)
+    app.add_middleware(Protection, session_key=key, csrf_key=csrf_key, https=https)
+
+
+PUBLIC_READS = re.compile(
+    r"/(?:healthz|static/[^/]+(?:/[^/]+)?|api(?:/.*)?"
+    r"|councils/[^/]+(?:/report\.[^/]+|/oruk(?:/.*)?|/places/[^/]+|/actions/[^/]+)?)?"
+)
+"""The paths whose ``GET`` and ``HEAD`` are public reads: the list of councils, a council's
+dashboard, downloads, place and action pages and Open Referral UK API, the stylesheets,
+``/healthz`` and the whole JSON API (which a session never signs in to). None of them shows a
+form or who is signed in, so none needs a session or a CSRF code."""
+_READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+def public_read(scope: Scope_) -> bool:
+    """Whether the request is a ``GET`` or ``HEAD`` of one of :data:`PUBLIC_READS`."""
+    return scope.get("method") in _READ_METHODS and PUBLIC_READS.fullmatch(scope.get("path", "")) is not None
+
+
+class Protection:
+    """Sessions (Starlette's ``SessionMiddleware``) and CSRF protection (:class:`CsrfProtection`)
+    around the application, except on its public reads (:func:`public_read`).
+
+    A public read is answered without them: no session is read or renewed, no CSRF code is made
+    and no cookie is set, so a resident's visit to a dashboard leaves nothing in the browser and
+    costs the service no signing. Nothing is given up by it: asgi-csrf checks only unsafe
+    methods, which always pass through it, and on a ``GET`` it does no more than offer a code to
+    a page with a form, which no public read has (one that asked would fail loudly, in
+    :func:`csrf_token`). Every other request, ``GET`` or not, passes through both.
+    """
+
+    def __init__(self, app: ASGIApp, *, session_key: str, csrf_key: str, https: bool) -> None:
+        from starlette.middleware.sessions import SessionMiddleware
+
+        self.public = app
+        sessions = SessionMiddleware(
+            app,
+            secret_key=session_key,
+            session_cookie=SESSION_COOKIE,
+            max_age=int(SESSION_LIFETIME.total_seconds()),
+            same_site="lax",
+            https_only=https,
+        )
+        self.protected = CsrfProtection(sessions, secret=csrf_key, secure=https)
+
+    async def __call__(self, scope: Scope_, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and public_read(scope):
+            await self.public(scope, receive, send)
+        else:
+            await self.protected(scope, receive, send)

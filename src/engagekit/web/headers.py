@@ -1,18 +1,21 @@
 """Security headers on every response, and one JSON line of access log per request.
 
-Both are plain ASGI middleware (no buffering of the body, nothing per request but a few header
-lines). The content security policy allows no script at all and only the service's own
-stylesheets, images and form targets; ``frame-ancestors 'none'`` keeps the pages out of frames.
-A response may bring its own policy (the HTML report download allows its one inline stylesheet
-by hash), which is then kept. HSTS is sent only when the public base URL is ``https``: a
-service reached over plain HTTP must not tell browsers to insist on TLS it does not have.
+Both are done by one plain ASGI layer, the outermost (no buffering of the body; per request, a
+few header lines and, with the log on, one line written): each layer of middleware costs every
+request a wrapper of its own, so the two share one. The content security policy allows no
+script at all and only the service's own stylesheets, images and form targets;
+``frame-ancestors 'none'`` keeps the pages out of frames. A response may bring its own policy
+(the HTML report download allows its one inline stylesheet by hash), which is then kept. HSTS is
+sent only when the public base URL is ``https``: a service reached over plain HTTP must not tell
+browsers to insist on TLS it does not have.
 """
 
 from __future__ import annotations
 
 import json
-import logging
+import sys
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -23,7 +26,6 @@ CONTENT_SECURITY_POLICY = (
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 HSTS = "max-age=31536000; includeSubDomains"
-ACCESS_LOGGER = "engagekit.web.access"
 
 
 def security_headers(*, https: bool) -> list[tuple[str, str]]:
@@ -41,80 +43,78 @@ def security_headers(*, https: bool) -> list[tuple[str, str]]:
     return headers
 
 
-class SecurityHeaders:
-    """Adds :func:`security_headers` to every HTTP response that does not set its own."""
+def to_stderr(line: str) -> None:
+    """Write one access-log line to standard error (line-buffered: one write per line)."""
+    sys.stderr.write(line)
 
-    def __init__(self, app: ASGIApp, *, https: bool) -> None:
+
+class Frame:
+    """Adds :func:`security_headers` to every HTTP response that does not set its own, and, when
+    given ``log``, passes it each request's access-log line (:func:`access_line`)."""
+
+    def __init__(self, app: ASGIApp, *, https: bool, log: Callable[[str], object] | None = None) -> None:
         self.app = app
         self.headers = [
             (name.encode("latin-1"), value.encode("latin-1")) for name, value in security_headers(https=https)
         ]
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def sending(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(name, value) for name, value in self.headers if name not in present]
-                message["headers"] = [*message.get("headers", []), *extra]
-            await send(message)
-
-        await self.app(scope, receive, sending)
-
-
-class AccessLog:
-    """Logs each request as one JSON object on a line: method, path, status, bytes, milliseconds.
-
-    The query string is left out (it holds nothing but an as-of date today; later, it could hold
-    what should not be logged), and so is the client's address unless the server gives it.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self.logger = logging.getLogger(ACCESS_LOGGER)
+        self.names = frozenset(name for name, _ in self.headers)
+        self.log = log
+        self._second = -1
+        self._stamp = ""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        state = {"status": 500, "bytes": 0}
+        status = 500
+        sent = 0
 
         async def sending(message: Message) -> None:
+            nonlocal status, sent
             if message["type"] == "http.response.start":
-                state["status"] = int(message["status"])
+                status = message["status"]
+                given = message.get("headers") or []
+                names = self.names
+                if any(name.lower() in names for name, _ in given):
+                    present = {name.lower() for name, _ in given}
+                    message["headers"] = [*given, *((n, v) for n, v in self.headers if n not in present)]
+                else:
+                    message["headers"] = [*given, *self.headers]
             elif message["type"] == "http.response.body":
-                state["bytes"] += len(message.get("body", b""))
+                sent += len(message.get("body", b""))
             await send(message)
 
         try:
             await self.app(scope, receive, sending)
         finally:
-            if self.logger.isEnabledFor(logging.INFO):
-                client = scope.get("client")
-                entry = {
-                    "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                    "method": scope.get("method"),
-                    "path": scope.get("path"),
-                    "status": state["status"],
-                    "bytes": state["bytes"],
-                    "ms": round((time.perf_counter() - started) * 1000, 1),
-                    "client": client[0] if client else None,
-                }
-                self.logger.info(json.dumps(entry, ensure_ascii=False))
+            if self.log is not None:
+                self.log(self.access_line(scope, status, sent, time.perf_counter() - started))
+
+    def access_line(self, scope: Scope, status: int, sent: int, seconds: float) -> str:
+        """One request as a JSON object on a line: time (UTC, to the second), method, path,
+        status, bytes of body sent, milliseconds taken and the client's address.
+
+        The query string is left out (it holds nothing but an as-of date today; later, it could
+        hold what should not be logged), and so is the client's address unless the server gives
+        it. Made with one format string and the time's text kept for the second it names: the
+        ``logging`` module's record, formatter and handler cost more than the rest of a cached
+        request's own work."""
+        now = int(time.time())
+        if now != self._second:
+            self._stamp, self._second = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)), now
+        client = scope.get("client")
+        address = _string(str(client[0])) if client else "null"
+        return (
+            f'{{"time": "{self._stamp}", "method": {_string(str(scope.get("method")))}, '
+            f'"path": {_string(str(scope.get("path")))}, "status": {int(status)}, '
+            f'"bytes": {sent}, "ms": {round(seconds * 1000, 1)}, "client": {address}}}\n'
+        )
 
 
-def log_to_stderr() -> None:
-    """Send the access log to standard error as bare JSON lines (once per process)."""
-    logger = logging.getLogger(ACCESS_LOGGER)
-    if any(getattr(handler, "engagekit", False) for handler in logger.handlers):
-        return
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    setattr(handler, "engagekit", True)  # noqa: B010 (a marker, so a second app adds no second handler)
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
+def _string(text: str) -> str:
+    """``text`` as a JSON string, as ``json.dumps(text, ensure_ascii=False)`` writes it (quoted as
+    it is when nothing in it needs escaping, as in nearly every path)."""
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return json.dumps(text, ensure_ascii=False)

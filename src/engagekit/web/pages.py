@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Request
 from starlette.responses import PlainTextResponse, Response
@@ -17,6 +18,9 @@ from starlette.responses import PlainTextResponse, Response
 from engagekit.web.responses import tagged
 from engagekit.web.state import Site, read_as_of
 from engagekit.web.views import STYLESHEETS, ServedLinks, dashboard_page, download_name, index_page, stylesheet
+
+if TYPE_CHECKING:
+    from engagekit.report.document import Report
 
 router = APIRouter(include_in_schema=False)
 LINKS = ServedLinks()
@@ -42,6 +46,23 @@ def site(request: Request) -> Site:
     return found
 
 
+# The dashboard first: FastAPI tries each route in the order they were added.
+@router.get("/councils/{council_id}")
+def dashboard(request: Request) -> Response:
+    """The council's dashboard; its id and ``as_of`` are read from the request as they are (see
+    :data:`engagekit.web.api.COUNCIL_AND_AS_OF`: FastAPI's own reading would cost more than the rest)."""
+    council_id, as_of = request.path_params["council_id"], request.query_params.get("as_of")
+    state = site(request)
+    council = state.council(council_id)
+    built = state.built(council, read_as_of(as_of, state.today()))
+
+    def draw(report: Report) -> str:
+        return dashboard_page(council, report, list(state.renderers().values()), LINKS, as_of_form=True)
+
+    body, tag = built.body("dashboard", lambda: built.dashboard(draw).encode("utf-8"))
+    return tagged(request, body, HTML, tag=tag)
+
+
 @router.api_route("/healthz", methods=["GET", "HEAD"])
 def healthz() -> PlainTextResponse:
     """Answers ``ok`` while the process serves requests (it does not open the store); a load
@@ -52,22 +73,6 @@ def healthz() -> PlainTextResponse:
 @router.get("/")
 def councils(request: Request) -> Response:
     return tagged(request, index_page(site(request).councils(), LINKS).encode("utf-8"), HTML)
-
-
-@router.get("/councils/{council_id}")
-def dashboard(request: Request, council_id: str, as_of: str | None = None) -> Response:
-    state = site(request)
-    council = state.council(council_id)
-    day = read_as_of(as_of, state.today())
-    renderers = list(state.renderers().values())
-    built = state.built(council, day)
-    body, tag = built.body(
-        "dashboard",
-        lambda: built.dashboard(
-            lambda report: dashboard_page(council, report, renderers, LINKS, as_of_form=True)
-        ).encode("utf-8"),
-    )
-    return tagged(request, body, HTML, tag=tag)
 
 
 @router.get("/councils/{council_id}/report.{format_name}")

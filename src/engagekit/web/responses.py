@@ -31,10 +31,10 @@ def tagged(
     ``tag`` is ``body``'s ETag where it was made once and kept (:meth:`engagekit.web.state.Built.body`),
     so a cached answer is not hashed again on every request."""
     tag = tag or etag(body)
-    given = request.headers.get("if-none-match", "")
-    if tag in {part.strip().removeprefix("W/") for part in given.split(",")} or given.strip() == "*":
+    given = request.headers.get("if-none-match")
+    if given and (tag in {part.strip().removeprefix("W/") for part in given.split(",")} or given.strip() == "*"):
         return Response(status_code=304, headers={"etag": tag, **(headers or {})})
-    return Response(body, media_type=media_type, headers={"etag": tag, **(headers or {})})
+    return Response(body, media_type=media_type, headers={"etag": tag, **headers} if headers else {"etag": tag})
 
 
 def json_body(value: Any) -> bytes:

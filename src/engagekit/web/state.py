@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -65,6 +66,12 @@ def read_as_of(text: str | None, default: dt.date) -> dt.date:
         return date(text)
     except ValueError as error:
         raise BadDate(f"as_of: {error}") from None
+
+
+@functools.lru_cache(maxsize=8)
+def _fixed_today(text: str) -> dt.date:
+    """ENGAGEKIT_TODAY read as a date (kept: it is asked for on every request)."""
+    return read_as_of(text, dt.date.today())
 
 
 @attrs.define
@@ -159,10 +166,8 @@ class Site:
 
     def today(self) -> dt.date:
         """The default as-of date: today, or ENGAGEKIT_TODAY, as on the command line."""
-        import os
-
         fixed = os.environ.get("ENGAGEKIT_TODAY")
-        return read_as_of(fixed, dt.date.today()) if fixed else dt.date.today()
+        return _fixed_today(fixed) if fixed else dt.date.today()
 
     # -- the store ---------------------------------------------------------------------------
 
