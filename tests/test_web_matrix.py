@@ -70,6 +70,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/councils/{council_id}/admin/users/disable"): Role.admin,
     ("POST", "/councils/{council_id}/admin/tokens"): Role.admin,
     ("POST", "/councils/{council_id}/admin/tokens/revoke"): Role.admin,
+    ("GET", "/councils/{council_id}/colours.css"): PUBLIC,
     ("GET", "/councils/{council_id}/record"): Role.editor,
     ("GET", "/councils/{council_id}/record/correct"): Role.editor,
     ("GET", "/councils/{council_id}/record/upload"): Role.editor,

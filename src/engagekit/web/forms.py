@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
 from engagekit.records.cells import CONTROLS_EXCEPT_LINES, SURROGATES
-from engagekit.web import auth, forms_kinds, upload
+from engagekit.web import auth, colours, forms_kinds, upload
 from engagekit.web.forms_base import Editor, page, site, store_of, vocabulary
 from engagekit.web.forms_kinds import FORMS, Form, correcting
 
@@ -204,6 +204,7 @@ def history(store: RecordStore, council: Council, form: Form, record_id: int) ->
     return [chain[number] for number in sorted(linked, key=lambda n: n or 0)]
 
 
+router.include_router(colours.router)  # a council's colours, for these pages and the public ones
 router.include_router(upload.router)  # before the forms' /record/{slug}, which would take /record/upload
 
 

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from engagekit.web import auth
+from engagekit.web import auth, colours
 from engagekit.web.views import ServedLinks
 
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     environment.globals["summary"] = summary
+    environment.globals["colours_href"] = colours.href
     return environment
 
 

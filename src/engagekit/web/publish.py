@@ -5,7 +5,7 @@ templates with relative links, so it works from any static host or straight from
 (``file://``): ``index.html`` (the list, of that council), ``councils/ID/index.html`` (the
 dashboard, without the as-of form, which needs a server), the report in every registered
 format beside it, ``councils/ID/oruk/`` (the Open Referral UK tree ``engagekit opendata``
-writes) and ``static/`` (the stylesheets).
+writes) and ``static/`` (the stylesheets, with the council's own colours where it has some).
 
 The site is written into a new hidden folder beside the target and renamed in, so a reader sees
 the earlier site or the new one, never part of one. A target that exists must be an empty folder
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from engagekit.opendata.api import tree
 from engagekit.opendata.tree import dumps
+from engagekit.web import colours
 from engagekit.web.views import STYLESHEETS, StaticLinks, dashboard_page, download_name, index_page, stylesheet
 from engagekit.whole_folder import write_folder
 
@@ -54,6 +55,7 @@ def site_files(
     }
     for name in STYLESHEETS:
         out[f"static/{name}"] = stylesheet(name).encode("utf-8")
+    out.update(colours.site_files(council))
     for renderer in renderers:
         content = renderer.render(report)
         out[f"{top}/{download_name(council.id, renderer, report.as_of)}"] = (

@@ -141,7 +141,9 @@ class Download:
 
 @functools.cache
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    from engagekit.web import colours
+
+    environment = jinja2.Environment(
         loader=jinja2.ChoiceLoader(
             [jinja2.PackageLoader("engagekit.web", "templates"), jinja2.PackageLoader("engagekit.report", "templates")]
         ),
@@ -151,6 +153,8 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
+    environment.globals["colours_href"] = colours.href  # a council's own colours (base.html.j2)
+    return environment
 
 
 def stylesheet(name: str) -> str:
