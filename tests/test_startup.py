@@ -247,17 +247,30 @@ def test_a_definition_file_given_on_the_command_line_is_kept_and_read_again_once
 
 def test_no_class_of_the_model_rules_or_report_document_has_attrs_compile_its_repr_eq_or_hash() -> None:
     """Each shares engagekit.model.base.Model's (docs/performance.md): attrs compiling them was most of
-    importing the model, so a class added with a plain ``@attrs.frozen`` would slow every command."""
+    importing the model, so a class added with a plain ``@attrs.frozen`` would slow every command
+    (and its ``__hash__``, which differs in every run, keeps its other methods out of the code cache)."""
     import pkgutil
 
     import attrs
 
+    import engagekit.definition.loading
     import engagekit.model
+    import engagekit.report.caveats
+    import engagekit.report.data
     import engagekit.report.document
+    import engagekit.report.renderers
+    import engagekit.report.svg
     import engagekit.rules
     from engagekit.model.base import Model
 
-    modules = [engagekit.report.document]
+    modules = [
+        engagekit.definition.loading,
+        engagekit.report.caveats,
+        engagekit.report.data,
+        engagekit.report.document,
+        engagekit.report.renderers,
+        engagekit.report.svg,
+    ]
     for package in (engagekit.model, engagekit.rules):
         names = [f"{package.__name__}.{info.name}" for info in pkgutil.iter_modules(package.__path__)]
         modules += [importlib.import_module(name) for name in names]

@@ -226,10 +226,14 @@ def main() -> None:
     """The console script entry point.
 
     Standard output and error show any character they cannot encode (a file name's bytes
-    that are not UTF-8) as an escape instead of failing.
+    that are not UTF-8) as an escape instead of failing. The methods attrs compiles for each
+    class are kept between runs (:mod:`engagekit.cli.code_cache`).
     """
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
+    from engagekit.cli.code_cache import enable
+
+    enable()
     sys.exit(cli.main(prog_name="engagekit", standalone_mode=True))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import attrs
 
+from engagekit.model.base import Model
 from engagekit.model.checks import Path, format_path
 
 if TYPE_CHECKING:
@@ -30,8 +31,8 @@ MAX_BYTES = 10 * 1024 * 1024
 more than one byte past it is ever read, whatever the file's size claims to be."""
 
 
-@attrs.frozen
-class DefinitionProblem:
+@attrs.frozen(repr=False, eq=False)
+class DefinitionProblem(Model):
     """One thing wrong with a definition file."""
 
     file: str

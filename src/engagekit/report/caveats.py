@@ -16,6 +16,7 @@ from collections.abc import Collection, Iterable, Sequence
 
 import attrs
 
+from engagekit.model.base import Model
 from engagekit.model.certainty import Certainty, Qualified, Qualifier, qualified, qualifier_words
 from engagekit.model.council import Programme
 from engagekit.model.local import ForEach, PlaceKind
@@ -172,8 +173,8 @@ def document_role(document: Document) -> str:
 # -- notes under a table ------------------------------------------------------------------
 
 
-@attrs.frozen
-class Note:
+@attrs.frozen(repr=False, eq=False)
+class Note(Model):
     """One long text about an item: ``Phase One — why: in order to ...``.
 
     ``label`` says what the text is (none for a description).

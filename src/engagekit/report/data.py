@@ -19,6 +19,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from engagekit.model.base import Model
 from engagekit.model.certainty import Qualified
 from engagekit.model.council import Council, Programme
 from engagekit.model.instances import obligation_places
@@ -47,8 +48,8 @@ def _day(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-@attrs.frozen
-class Caveats:
+@attrs.frozen(repr=False, eq=False)
+class Caveats(Model):
     """How sure an item is: its certainty, the words a report prints beside it, and its fields' words."""
 
     certainty: str = "stated"
@@ -63,8 +64,8 @@ def _caveats(item: Qualified) -> Caveats:
     return Caveats(item.certainty.value, item.qualifier() or None, fields)
 
 
-@attrs.frozen
-class KeyDate:
+@attrs.frozen(repr=False, eq=False)
+class KeyDate(Model):
     """A dated event in the programme's life (an approval, a consultation window)."""
 
     id: str
@@ -75,8 +76,8 @@ class KeyDate:
     caveats: Caveats = attrs.field(factory=Caveats)
 
 
-@attrs.frozen
-class ProgrammeData:
+@attrs.frozen(repr=False, eq=False)
+class ProgrammeData(Model):
     """A programme (policy, strategy or framework): its status, period, adoption and key dates."""
 
     id: str
@@ -111,8 +112,8 @@ def _programme(programme: Programme) -> ProgrammeData:
     )
 
 
-@attrs.frozen
-class AreaData:
+@attrs.frozen(repr=False, eq=False)
+class AreaData(Model):
     """A place: the borough, a town, a ward, a parish, a neighbourhood or a locality."""
 
     id: str
@@ -125,8 +126,8 @@ class AreaData:
     caveats: Caveats = attrs.field(factory=Caveats)
 
 
-@attrs.frozen
-class ClusterData:
+@attrs.frozen(repr=False, eq=False)
+class ClusterData(Model):
     """A grouping of areas or localities; ``wards`` or ``localities`` is ``None`` where not known."""
 
     id: str
@@ -138,8 +139,8 @@ class ClusterData:
     caveats: Caveats = attrs.field(factory=Caveats)
 
 
-@attrs.frozen
-class PhaseData:
+@attrs.frozen(repr=False, eq=False)
+class PhaseData(Model):
     """A stage of rolling out across clusters; ``clusters`` is ``None`` where not yet known."""
 
     id: str
@@ -150,8 +151,8 @@ class PhaseData:
     caveats: Caveats = attrs.field(factory=Caveats)
 
 
-@attrs.frozen
-class HubData:
+@attrs.frozen(repr=False, eq=False)
+class HubData(Model):
     """A community hub (or ``count`` hubs the documents do not tell apart)."""
 
     id: str
@@ -164,8 +165,8 @@ class HubData:
     caveats: Caveats = attrs.field(factory=Caveats)
 
 
-@attrs.frozen
-class CommunityData:
+@attrs.frozen(repr=False, eq=False)
+class CommunityData(Model):
     """A community of place, interest, identity or shared values."""
 
     id: str
@@ -176,8 +177,8 @@ class CommunityData:
     caveats: Caveats = attrs.field(factory=Caveats)
 
 
-@attrs.frozen
-class PlacesData:
+@attrs.frozen(repr=False, eq=False)
+class PlacesData(Model):
     """Every kind of place the council has."""
 
     areas: list[AreaData] = attrs.field(factory=list)
@@ -236,8 +237,8 @@ def _places(council: Council) -> PlacesData:
     )
 
 
-@attrs.frozen
-class CommitmentData:
+@attrs.frozen(repr=False, eq=False)
+class CommitmentData(Model):
     """A commitment or principle, with the ids of the actions that serve it."""
 
     id: str
@@ -261,8 +262,8 @@ def _commitments(programme: Programme) -> list[CommitmentData]:
     ]
 
 
-@attrs.frozen
-class Update:
+@attrs.frozen(repr=False, eq=False)
+class Update(Model):
     """An action's latest recorded update as of the report's date."""
 
     status: str
@@ -271,8 +272,8 @@ class Update:
     summary: str | None = None
 
 
-@attrs.frozen
-class ActionData:
+@attrs.frozen(repr=False, eq=False)
+class ActionData(Model):
     """An action of the plan, where it sits, and its latest recorded update (``None``: none recorded)."""
 
     id: str
@@ -311,8 +312,8 @@ def _actions(programme: Programme, latest: Mapping[str, EvidenceItem]) -> list[A
     return rows
 
 
-@attrs.frozen
-class PlaceStatus:
+@attrs.frozen(repr=False, eq=False)
+class PlaceStatus(Model):
     """One place's instance of an arrangement made for each place, and how it stands.
 
     ``status`` is the worst of its findings' statuses, ``None`` when no rule judges it.
@@ -362,8 +363,8 @@ def _place_status(council: Council, findings: list[Finding], evidence: Evidence,
     return rows
 
 
-@attrs.frozen
-class CouncilData:
+@attrs.frozen(repr=False, eq=False)
+class CouncilData(Model):
     """The council's data in a report: the programme, places, commitments, actions and place status."""
 
     gss_code: str | None

@@ -6,11 +6,12 @@ from collections.abc import Callable
 
 import attrs
 
+from engagekit.model.base import Model
 from engagekit.report.document import Report
 
 
-@attrs.frozen
-class Renderer:
+@attrs.frozen(repr=False, eq=False)
+class Renderer(Model):
     """A named output format (``engagekit report --format NAME``).
 
     ``render`` returns text, or bytes for binary formats. ``extension`` (without the dot) lets

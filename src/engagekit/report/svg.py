@@ -27,6 +27,7 @@ from collections.abc import Sequence
 
 import attrs
 
+from engagekit.model.base import Model
 from engagekit.records.cells import LARGEST_NUMBER
 from engagekit.report.document import Chart, Series
 
@@ -156,8 +157,8 @@ def nice_ticks(low: float, high: float, integers: bool = False, target: int = 5)
     return [round(start + i * step, 10) for i in range(count + 1)]
 
 
-@attrs.frozen
-class _Style:
+@attrs.frozen(repr=False, eq=False)
+class _Style(Model):
     colour: str
     pattern: str
     marker: str
@@ -268,8 +269,8 @@ def _chip(x: float, y: float, text: str) -> str:
     )
 
 
-@attrs.frozen
-class _Layout:
+@attrs.frozen(repr=False, eq=False)
+class _Layout(Model):
     left: float
     top: float
     width: float
