@@ -185,14 +185,6 @@ def test_head_is_answered_wherever_get_is(client: TestClient, path: str) -> None
     assert head.headers["content-type"] == got.headers["content-type"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "web/app.py: a store that cannot be used is a 503 whose public page and problem name the database's "
-        "user, host and port (or the SQLite file's path) to anyone; expected the 503 and its one line "
-        "without them (the operator's log has the detail)"
-    ),
-)
 def test_a_store_that_cannot_be_used_is_a_503_naming_no_server_or_path(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ENGAGEKIT_DATABASE_URL", "postgresql+psycopg://engagekit:a-password@127.0.0.1:9/engagekit")
     app = create_app(load_settings(), host=engagekit.get_plugin_host(environ={}), access_log=False)
@@ -565,10 +557,6 @@ def test_an_upload_named_to_climb_out_is_imported_under_its_own_name(
     assert len(records_of(accounts_store)) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="web/auth.py: the refusal of a lesser role says 'is not a editor' and 'is not a admin'; expected 'an'",
-)
 @pytest.mark.parametrize(
     ("role", "path"), [(Role.viewer, "/councils/basildon/record"), (Role.editor, "/councils/basildon/admin")]
 )
@@ -634,14 +622,6 @@ def test_a_broken_plugin_alongside_leaves_every_council_served(accounts_store: s
             assert client.get(path).status_code == 200, path
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "web/app.py, web/headers.py: an unexpected error (here a plugin's renderer failing) is Starlette's "
-        "bare 'Internal Server Error' in text/plain, without the security headers docs/web.md says every "
-        "response carries; expected a 500 page with the policy and nosniff"
-    ),
-)
 def test_an_unexpected_error_is_answered_with_the_security_headers(accounts_store: str, broken_host: Any) -> None:  # noqa: F811
     app = create_app(load_settings(), host=broken_host, access_log=False)
     with TestClient(app, raise_server_exceptions=False) as client:

@@ -14,6 +14,8 @@ without the role needed ``403``; each is problem details
 
 from __future__ import annotations
 
+import sys
+import traceback
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
@@ -21,7 +23,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
-from engagekit.web.headers import Frame, to_stderr
+from engagekit.web.headers import Frame, security_headers, to_stderr
 from engagekit.web.responses import PROBLEM, TITLES, json_body, problem, wants_problem
 from engagekit.web.state import BadDate, Site, UnknownCouncil, UnknownFormat
 from engagekit.web.views import ServedLinks, error_page
@@ -70,9 +72,9 @@ def create_app(settings: Settings | None = None, *, host: PluginHost | None = No
     app.include_router(oidc.router)
     app.include_router(admin.router)
     app.include_router(forms.router)
-    _handle_errors(app)
-    auth.install(app, settings)  # sessions and CSRF (not on the public reads), inside the frame
     https = (settings.public_base_url or "").lower().startswith("https://")
+    _handle_errors(app, https=https)
+    auth.install(app, settings)  # sessions and CSRF (not on the public reads), inside the frame
     app.add_middleware(Frame, https=https, log=to_stderr if access_log else None)
     app.router.add_event_handler("shutdown", app.state.site.close)
     return app
@@ -83,14 +85,14 @@ def from_environment() -> FastAPI:
     return create_app()
 
 
-MORE_TITLES = {401: "Unauthorized", 403: "Forbidden", 429: "Too many requests"}
+MORE_TITLES = {401: "Unauthorized", 403: "Forbidden", 429: "Too many requests", 500: "Internal server error"}
 
 
 def _title(status: int) -> str:
     return TITLES.get(status) or MORE_TITLES.get(status, "Error")
 
 
-def _handle_errors(app: FastAPI) -> None:
+def _handle_errors(app: FastAPI, *, https: bool) -> None:
     def answer(request: Request, status: int, message: str) -> Response:
         if wants_problem(request):
             if status not in MORE_TITLES:
@@ -148,6 +150,22 @@ def _handle_errors(app: FastAPI) -> None:
     from engagekit.records.errors import StoreError
 
     async def store_error(request: Request, error: Exception) -> Response:
-        return answer(request, 503, f"the records store cannot be used: {error}")
+        # The reason, which names the store's address (user, host, port or file), goes to the
+        # log for the people who run the service; the public answer says only what happened.
+        print(f"engagekit serve: the records store cannot be used: {error}", file=sys.stderr, flush=True)
+        return answer(request, 503, "the records store cannot be used just now; try again later")
 
     app.add_exception_handler(StoreError, store_error)
+
+    framing = security_headers(https=https)
+
+    async def unexpected(request: Request, error: Exception) -> Response:
+        # Starlette answers an unexpected error outside every middleware, so this answer carries
+        # the security headers itself; the traceback goes to the log as Starlette's would.
+        traceback.print_exception(error, file=sys.stderr)
+        response = answer(request, 500, "something went wrong on our side; the people who run this service can see it")
+        for name, value in framing:
+            response.headers.setdefault(name, value)
+        return response
+
+    app.add_exception_handler(Exception, unexpected)

@@ -135,7 +135,9 @@ def require(request: Request, council_id: str, minimum_role: Role) -> Account:
     role = account.role(council_id)
     if role is None or role < minimum_role:
         raise HTTPException(
-            403, f"{account.email} is not a {minimum_role.name} of council {council_id!r}; ask one of its admins"
+            403,
+            f"{account.email} is not {_article(minimum_role.name)} {minimum_role.name} of council {council_id!r}; "
+            "ask one of its admins",
         )
     return account
 
@@ -479,3 +481,8 @@ class Protection:
             await self.public(scope, receive, send)
         else:
             await self.protected(scope, receive, send)
+
+
+def _article(word: str) -> str:
+    """ "an" before a role whose name starts with a vowel ("an editor", "an admin"), else "a"."""
+    return "an" if word[:1].lower() in "aeiou" else "a"
