@@ -347,14 +347,19 @@ LAST_USED_EVERY = dt.timedelta(minutes=1)
 def append_audit(
     store: RecordStore, who: str, action: str, council_id: str | None, detail: dict[str, Any], address: str | None
 ) -> None:
-    """Add one line to the audit log."""
-    text = json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)
+    """Add one line to the audit log, in a transaction of its own."""
     with _write(store) as connection:
-        connection.execute(
-            sa.insert(audit_log).values(
-                at=now(), who=who[:320], action=action[:100], council_id=council_id, detail=text, address=address
-            )
-        )
+        write_audit(connection, who, action, council_id, detail, address)
+
+
+def write_audit(
+    connection: Connection, who: str, action: str, council_id: str | None, detail: dict[str, Any], address: str | None
+) -> None:
+    """Add one line to the audit log in the caller's transaction: it is kept only if what it
+    describes is (records written through the API and their line are one commit)."""
+    text = json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)
+    values = {"at": now(), "who": who[:320], "action": action[:100], "council_id": council_id, "detail": text}
+    connection.execute(audit_log.insert(), {**values, "address": address})
 
 
 def audit_entries(store: RecordStore, council_id: str | None = None, limit: int = 100) -> Iterator[dict[str, Any]]:

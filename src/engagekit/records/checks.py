@@ -15,6 +15,7 @@ the file, or the option of ``engagekit record``, to fix.
 from __future__ import annotations
 
 import difflib
+import threading
 from collections.abc import Iterable, Mapping, Set
 
 import attrs
@@ -63,6 +64,25 @@ class Vocabulary:
 
     @classmethod
     def of(cls, council: Council) -> Vocabulary:
+        """The ids ``council``'s definition gives (none that records add), worked out once per definition.
+
+        A definition is not changed once loaded (a new one is a new object), and a vocabulary is
+        never changed either (:meth:`with_recorded` makes another), so each one is kept, by the
+        definition's identity, and shared by every thread: the web service checks each record it
+        is sent against the same one.
+        """
+        kept = _KEPT.get(id(council))
+        if kept is not None and kept[0] is council:
+            return kept[1]
+        vocabulary = cls._of(council)
+        with _KEPT_LOCK:
+            if len(_KEPT) >= KEPT_DEFINITIONS:
+                _KEPT.pop(next(iter(_KEPT)))  # the one kept longest
+            _KEPT[id(council)] = (council, vocabulary)
+        return vocabulary
+
+    @classmethod
+    def _of(cls, council: Council) -> Vocabulary:
         programme = council.programme
         governance = programme.governance
         obligations: set[str] = {*(item.id for item in governance.delegations)}
@@ -114,6 +134,17 @@ class Vocabulary:
         return attrs.evolve(
             self, bodies=frozenset(bodies), actions=frozenset(actions), places=places, declared=declared
         )
+
+    def needs_recorded(self, record: Record) -> bool:
+        """Whether checking ``record`` may need the ids that records add, beside this vocabulary's.
+
+        Those ids (registered instances, local actions) only ever add a body, its place, or an
+        action. So a record that names no body, registers nothing, and has no problem against
+        this vocabulary has none once they are added either, and the store need not read them.
+        """
+        if isinstance(record, InstanceRecord | LocalAction) or getattr(record, "body_id", None) is not None:
+            return True
+        return bool(self.problems(record))
 
     def problems(self, record: Record) -> list[tuple[str, str]]:
         """``(column, message)`` for each value ``record`` may not hold, and each id the council does not have.
@@ -204,6 +235,13 @@ class Vocabulary:
         if place.kind is PlaceKind.AREA and area_id is not None and area_id != place.id:
             return [("area", f"body {body_id!r} is for area {place.id!r}, not {area_id!r}")]
         return []
+
+
+KEPT_DEFINITIONS = 64
+"""How many definitions' vocabularies are kept (a process loads a few; tests load many)."""
+_KEPT: dict[int, tuple[Council, Vocabulary]] = {}
+"""Each vocabulary with its definition, by the definition's ``id()`` (kept with it, so never reused)."""
+_KEPT_LOCK = threading.Lock()
 
 
 LIST_ALL_UP_TO = 20

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import enum
+import functools
 import os
 import sqlite3
 import urllib.parse
@@ -81,6 +82,19 @@ BATCH = 5_000
 
 READ_BATCH = 1_000
 """Rows a PostgreSQL server-side cursor hands over at a time when records are read for an export."""
+
+POOL_SIZE = 10
+"""Connections a store keeps open for reuse. The web service runs each request's store work in
+its threadpool, and every request holds one connection at a time; 16 clients at once over two
+workers are 8 a worker, so 10 serves them all without opening a connection per request (a new
+PostgreSQL connection is a new server process, several milliseconds). A command uses one."""
+
+POOL_OVERFLOW = 30
+"""Connections opened beyond :data:`POOL_SIZE` in a burst, and closed once used: with them a worker
+may have 40 at once, one for each thread of the service's threadpool (anyio's default 40), so no
+thread waits for a connection while another thread idles. Two workers at their busiest hold 80,
+within PostgreSQL's default ``max_connections`` of 100; more workers need a larger server
+setting or a connection pooler in front of it."""
 
 CONNECT_TIMEOUT_S = 5
 """How long to wait for a PostgreSQL server to answer before saying it does not (unless the URL says)."""
@@ -259,6 +273,8 @@ class RecordStore:
         options: dict[str, Any] = {}
         if in_memory(url):
             options["poolclass"] = sa.pool.SingletonThreadPool  # one database per thread, kept while the store is open
+        else:
+            options.update(pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
         if backend == "postgresql":
             if parsed.drivername == "postgresql":
                 parsed = parsed.set(drivername="postgresql+psycopg")
@@ -467,28 +483,49 @@ class RecordStore:
 
     # -- writing --------------------------------------------------------------------------
 
-    def add(self, council: Council, records: Iterable[Record]) -> list[Record]:
-        """Check and store records (all or none); return them with their ids and times."""
+    def add(
+        self,
+        council: Council,
+        records: Iterable[Record],
+        *,
+        alongside: Callable[[Connection, list[Record]], None] | None = None,
+    ) -> list[Record]:
+        """Check and store records (all or none); return them with their ids and times.
+
+        ``alongside``, if given, is called in the same transaction once the records are written,
+        with its connection and the records as stored: what it writes is committed with them or
+        not at all (the web service writes its audit line so, one commit for both).
+
+        The ids that records add (registered instances, local actions) are read from the store
+        only when a record may need them (:meth:`Vocabulary.needs_recorded`); the definition's
+        own ids are worked out once per definition (:meth:`Vocabulary.of`).
+        """
+        from engagekit.records.checks import Vocabulary
         from engagekit.records.rows import RowProblem
 
+        records = list(records)
+        own = Vocabulary.of(council)
         stored: list[Record] = []
         now = _now()
         with self._transaction(write=True) as connection:
-            vocabulary = self._vocabulary(connection, council)
+            recorded = any(own.needs_recorded(record) for record in records)
+            vocabulary = self._vocabulary(connection, council) if recorded else own
             for record in records:
                 if record.council_id != council.id:
                     raise ValueError(f"a record for {record.council_id!r} cannot be added to {council.id!r}")
-                problems = vocabulary.problems(record)
+                problems = vocabulary.problems(record) if recorded else []
                 if record.supersedes is not None and not self._exists(connection, record, record.supersedes):
                     problems.append(("supersedes", f"no {record.kind.value} record #{record.supersedes} to correct"))
                 if problems:
                     raise RowProblem(problems)
                 values = _values(record, now)
                 table = schema.RECORD_TABLES[record.kind.value]
-                new_id = connection.execute(table.insert().returning(table.c.id), values).scalar_one()
+                new_id = connection.execute(_insert_returning_id(table), values).scalar_one()
                 stored.append(attrs.evolve(record, id=new_id, recorded_at=now))
                 if isinstance(record, RECORDED_IDS):
                     vocabulary = vocabulary.with_recorded([record])
+            if alongside is not None:
+                alongside(connection, stored)
         return stored
 
     def _vocabulary(self, connection: Connection, council: Council) -> Vocabulary:
@@ -496,10 +533,9 @@ class RecordStore:
         from engagekit.records.checks import Vocabulary
 
         recorded: list[Record] = []
-        for kind in (RecordKind.INSTANCE, RecordKind.LOCAL_ACTION):
-            table = schema.RECORD_TABLES[kind.value]
-            query = sa.select(table).where(table.c.council_id == council.id, _not_superseded(table, None))
-            recorded += [_record(kind, dict(row)) for row in connection.execute(query).mappings()]
+        for kind, query in _recorded_ids_queries():
+            found = connection.execute(query, {"council_id": council.id}).mappings()
+            recorded += [_record(kind, dict(row)) for row in found]
         return Vocabulary.of(council).with_recorded(recorded)
 
     def _exists(self, connection: Connection, record: Record, record_id: int) -> bool:
@@ -523,6 +559,7 @@ class RecordStore:
         dry_run: bool = False,
         max_problems: int = 50,
         progress: Callable[[int], None] | None = None,
+        alongside: Callable[[Connection, ImportResult], None] | None = None,
     ) -> ImportResult:
         """Import rows all or nothing; the same file (by ``sha256``) a second time adds nothing.
 
@@ -534,7 +571,9 @@ class RecordStore:
         A file imported before is recognised by its content hash alone; any other rule of the
         store a row breaks is a :class:`StoreIntegrityError` naming the row, and nothing is
         written. If the SQLite file is deleted or replaced meanwhile, nothing is kept
-        (:class:`StoreNotKept`).
+        (:class:`StoreNotKept`). ``alongside``, if given, is called in the import's transaction
+        just before it commits, with what the import did: what it writes is kept only with the
+        rows (it is not called for a dry run, rows with problems, or a file imported before).
         """
         from engagekit.records.fast import CsvTable
 
@@ -558,6 +597,8 @@ class RecordStore:
                 connection.execute(
                     schema.imports.update().where(schema.imports.c.id == run.import_id).values(rows=run.count)
                 )
+                if alongside is not None:
+                    alongside(connection, ImportResult(rows=run.count, added=run.added))
         except _Rollback:
             pass  # undone on purpose: a dry run, rows with problems, or a file imported before
         if run.import_id is None:
@@ -985,6 +1026,26 @@ class _FileIds:
             )
         )
         self._made = True
+
+
+@functools.cache
+def _recorded_ids_queries() -> tuple[tuple[RecordKind, Any], ...]:
+    """The queries for a council's records that add ids (``:council_id``), not corrected since.
+
+    Built once: building them costs more than running them on a store with few such records.
+    """
+    council_id = sa.bindparam("council_id", type_=sa.String())
+    queries = []
+    for kind in (RecordKind.INSTANCE, RecordKind.LOCAL_ACTION):
+        table = schema.RECORD_TABLES[kind.value]
+        queries.append((kind, sa.select(table).where(table.c.council_id == council_id, _not_superseded(table, None))))
+    return tuple(queries)
+
+
+@functools.cache
+def _insert_returning_id(table: sa.Table) -> Any:
+    """``INSERT INTO <table> ... RETURNING id``, built once per table."""
+    return table.insert().returning(table.c.id)
 
 
 def _reserve_ids(connection: Connection, table: sa.Table, count: int) -> list[int]:

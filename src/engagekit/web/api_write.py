@@ -13,12 +13,18 @@ and the council's ids), with the same one-line problems, each naming its record 
 list is written as an import is, all or nothing: one bad record and nothing is written, every
 problem listed; the same list sent again byte for byte is recognised and adds nothing, so a
 client may safely retry. Every record keeps the token's name as ``recorded_by``.
+
+Each write is one transaction: the records and the audit log's line saying who wrote them are
+committed together or not at all. Reading the body is the only part done on the event loop;
+the checks and the store's work run in the threadpool (as a plain ``def`` endpoint's would), so a
+worker goes on answering other requests while one waits for the database.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -162,24 +168,41 @@ def refused(error: Refused) -> Response:
     dependencies=[BEARER],
 )
 async def write_records(request: Request, council_id: str, token: Token = WRITE_TOKEN) -> Response:
+    from starlette.concurrency import run_in_threadpool
+
     try:
-        rows, single, body = await _rows(request)
-        council = auth.site_of(request).council(council_id)
-        store = auth.store_of(request)
-        if store is None:  # the token was found in it, so it exists; kept for the type checker
-            raise Refused(404, "there is no records store")
-        if single:
-            answer, status = _write_one(store, council, rows[0], token), 201
-        else:
-            answer, status = _write_list(store, council, rows, body, token)
+        body = await _body(request)
+        answer, status = await run_in_threadpool(_write, request, council_id, body, token)
     except Refused as error:
         return refused(error)
-    auth.audit(request, "records.write", {key: value for key, value in answer.items() if key != "record"})
     return Response(json_body(answer), status_code=status, media_type="application/json")
 
 
-async def _rows(request: Request) -> tuple[list[dict[str, Any]], bool, bytes]:
-    """The records in the body, whether it was a single one, and the body itself."""
+def _write(request: Request, council_id: str, body: bytes, token: Token) -> tuple[dict[str, Any], int]:
+    """Read the records in ``body``, check and write them with their audit line: the answer and its status.
+
+    This is the blocking part (the store, the checks), so it runs in the threadpool, as a plain
+    ``def`` endpoint would, not on the event loop, where it would hold up every other request.
+    """
+    rows, single = _rows(body)
+    council = auth.site_of(request).council(council_id)
+    store = auth.store_of(request)
+    if store is None:  # the token was found in it, so it exists; kept for the type checker
+        raise Refused(404, "there is no records store")
+    if single:
+        return _write_one(store, council, rows[0], token, auth.address(request)), 201
+    answer, status = _write_list(store, council, rows, body, token, auth.address(request))
+    if answer.get("already_written"):  # nothing changed, so no transaction to join: a line of its own
+        auth.audit(request, AUDITED, answer)
+    return answer, status
+
+
+AUDITED = "records.write"
+"""The audit log's action for records written through the API."""
+
+
+async def _body(request: Request) -> bytes:
+    """The body, once its media type and size are known to be acceptable."""
     media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if media != "application/json":
         raise Refused(415, f"send the records as application/json, not {media or 'no content type'}")
@@ -191,6 +214,11 @@ async def _rows(request: Request) -> tuple[list[dict[str, Any]], bool, bytes]:
         body += chunk
         if len(body) > MAX_BYTES:
             raise Refused(413, "the body is larger than 5 MB: send the records in several requests")
+    return body
+
+
+def _rows(body: bytes) -> tuple[list[dict[str, Any]], bool]:
+    """The records in the body, and whether it was a single one."""
     try:
         value = json.loads(body.decode("utf-8"), parse_constant=_no_constant)
     except UnicodeDecodeError:
@@ -216,19 +244,30 @@ async def _rows(request: Request) -> tuple[list[dict[str, Any]], bool, bytes]:
                 problems.append(f"{where}.{key}: a value is text, a number, true, false or null")
     if problems:
         raise Refused(400, problems[0], problems)
-    return items, single, body
+    return items, single
 
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def _write_one(store: Any, council: Any, row: dict[str, Any], token: Token) -> dict[str, Any]:
+def _audit_line(token: Token, council_id: str, address: str) -> Callable[[Any, dict[str, Any]], None]:
+    """What writes the audit line for records written with ``token``, in the records' own transaction."""
+    from engagekit.accounts import queries
+
+    def write(connection: Any, detail: dict[str, Any]) -> None:
+        queries.write_audit(connection, token.name, AUDITED, council_id, detail, address)
+
+    return write
+
+
+def _write_one(store: Any, council: Any, row: dict[str, Any], token: Token, address: str) -> dict[str, Any]:
     from engagekit.records.rows import RowProblem, parse_row, record_to_row
 
+    audit = _audit_line(token, council.id, address)
     try:
         record, _ = parse_row(row, council_id=council.id, recorded_by=token.name)
-        (stored,) = store.add(council, [record])
+        (stored,) = store.add(council, [record], alongside=lambda connection, added: audit(connection, {"added": 1}))
     except RowProblem as problem:
         lines = [f"record.{column}: {message}" for column, message in problem.problems]
         raise Refused(400, lines[0], lines) from None
@@ -236,11 +275,12 @@ def _write_one(store: Any, council: Any, row: dict[str, Any], token: Token) -> d
 
 
 def _write_list(
-    store: Any, council: Any, rows: list[dict[str, Any]], body: bytes, token: Token
+    store: Any, council: Any, rows: list[dict[str, Any]], body: bytes, token: Token, address: str
 ) -> tuple[dict[str, Any], int]:
     from engagekit.records.errors import StoreIntegrityError
     from engagekit.records.rows import SourceRow
 
+    audit = _audit_line(token, council.id, address)
     try:
         result = store.import_rows(
             council,
@@ -248,6 +288,7 @@ def _write_list(
             source_name=f"api:{token.name}",
             sha256=hashlib.sha256(body).hexdigest(),
             recorded_by=token.name,
+            alongside=lambda connection, done: audit(connection, {"added": done.added, "records": done.rows}),
         )
     except StoreIntegrityError as error:
         raise Refused(409, str(error)) from None
