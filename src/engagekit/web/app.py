@@ -15,7 +15,6 @@ without the role needed ``403``; each is problem details
 from __future__ import annotations
 
 import sys
-import traceback
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
@@ -161,8 +160,8 @@ def _handle_errors(app: FastAPI, *, https: bool) -> None:
 
     async def unexpected(request: Request, error: Exception) -> Response:
         # Starlette answers an unexpected error outside every middleware, so this answer carries
-        # the security headers itself; the traceback goes to the log as Starlette's would.
-        traceback.print_exception(error, file=sys.stderr)
+        # the security headers itself. Starlette raises the error again once this is sent, and
+        # the server logs its traceback then.
         response = answer(request, 500, "something went wrong on our side; the people who run this service can see it")
         for name, value in framing:
             response.headers.setdefault(name, value)
