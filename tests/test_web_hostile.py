@@ -5,10 +5,6 @@ line's message where there is one), markup escaped, nothing written, and the ser
 The cases follow the hostile-input audit of the command line where they apply to the web
 (dates that do not exist, nesting, long numbers, duplicate keys, broken plugins beside the
 bundled ones) and add the web's own (CSRF codes of another browser, ETags, ``HEAD``).
-
-A test marked ``xfail(strict=True)`` is a defect not yet fixed in a file of the service: it
-fails today, and the marker's reason says what is expected; once fixed it passes, strict makes
-the run fail, and the marker is taken off.
 """
 
 from __future__ import annotations
@@ -166,13 +162,6 @@ def test_etag_games_answer_304_only_for_the_same_answer(client: TestClient, acco
     assert after.headers["etag"] != tag
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "web/app.py: only /healthz answers HEAD; every other GET route answers 405 (RFC 9110 9.1: a "
-        "server supporting GET must support HEAD); expected 200 with GET's headers and no body"
-    ),
-)
 @pytest.mark.parametrize(
     "path", ["/", "/councils/basildon", "/api/councils", "/api/councils/basildon/findings", "/councils/basildon/oruk/"]
 )
@@ -253,13 +242,6 @@ def test_a_revoked_token_or_another_councils_is_refused_before_the_body_is_read(
     assert records_of(accounts_store) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "web/api_write.py: a body nested 100,000 deep is a 500 (RecursionError from json.loads reaches "
-        "the server; the import of the same JSON says 'nested too deeply'); expected a 400 problem"
-    ),
-)
 def test_a_body_nested_too_deeply_is_a_problem_not_a_server_error(accounts_store: str) -> None:  # noqa: F811
     token = add_token(accounts_store, "basildon", "system", Scope.write)
     with TestClient(make_app(), raise_server_exceptions=False) as client:
@@ -270,14 +252,6 @@ def test_a_body_nested_too_deeply_is_a_problem_not_a_server_error(accounts_store
     assert records_of(accounts_store) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "web/api_write.py: a record naming a column twice is written with the last value (json.loads "
-        "keeps it silently); engagekit import refuses the same record (\"field 'action' appears twice\"); "
-        "expected a 400 problem naming the column"
-    ),
-)
 def test_a_record_naming_a_column_twice_is_refused_as_the_import_refuses_it(
     client: TestClient,
     accounts_store: str,  # noqa: F811
@@ -293,14 +267,6 @@ def test_a_record_naming_a_column_twice_is_refused_as_the_import_refuses_it(
     assert "twice" in answer.json()["detail"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "web/api_write.py: a 5,000-digit number is 'body: not JSON (Exceeds the limit (4300 digits) ... use "
-        "sys.set_int_max_str_digits() to increase the limit)', Python's advice to the client; the import "
-        "keeps such a number as text for its column to refuse; expected a problem naming record.percent"
-    ),
-)
 def test_a_number_too_long_is_refused_by_its_column(client: TestClient, accounts_store: str) -> None:  # noqa: F811
     token = add_token(accounts_store, "basildon", "system", Scope.write)
     body = json.dumps(UPDATE).replace("40", "9" * 5000).encode()
@@ -497,14 +463,6 @@ def test_hostile_answers_in_a_form_get_the_records_messages_escaped(
     assert records_of(accounts_store) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "web/forms.py: a note over 1 MB is Starlette's 'Field exceeded maximum size of 1024KB.' on a bare "
-        "error page, where 200,000 characters get the records' message on the field; expected the same "
-        "inline error ('is 1,100,000 characters long; the most is 20,000') with the form"
-    ),
-)
 def test_a_note_over_a_megabyte_gets_the_records_message_on_its_field(
     signed_in_client: Any,  # noqa: F811
     accounts_store: str,  # noqa: F811

@@ -401,26 +401,26 @@ JSON_MAX_NUMBER = 40
 _CHUNK = 1 << 20
 
 
-class _Refused(ValueError):
+class JsonRefused(ValueError):
     """Raised while decoding a record: what is wrong with it."""
 
 
-def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def refuse_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A JSON object, refused if it names a key twice (``json`` would keep the last silently)."""
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            raise _Refused(f"field {key!r} appears twice")
+            raise JsonRefused(f"field {key!r} appears twice")
         result[key] = value
     return result
 
 
-def _whole(text: str) -> int | str:
+def whole_or_text(text: str) -> int | str:
     """A JSON integer; one too long to be a value stays text, for the column's own check to refuse."""
     return int(text) if len(text) <= JSON_MAX_NUMBER else text
 
 
-_DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_int=_whole)
+_DECODER = json.JSONDecoder(object_pairs_hook=refuse_repeated_keys, parse_int=whole_or_text)
 
 
 class _JsonStream:
@@ -486,7 +486,7 @@ class _JsonStream:
         while True:
             try:
                 value, end = _DECODER.raw_decode(self.buffer, self.at)
-            except _Refused as refused:
+            except JsonRefused as refused:
                 raise self.problem(f"{what}: {refused}") from None
             except RecursionError:
                 raise self.problem(f"{what} is nested too deeply") from None

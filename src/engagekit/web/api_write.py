@@ -219,10 +219,21 @@ async def _body(request: Request) -> bytes:
 
 def _rows(body: bytes) -> tuple[list[dict[str, Any]], bool]:
     """The records in the body, and whether it was a single one."""
+    from engagekit.records.files import JsonRefused, refuse_repeated_keys, whole_or_text
+
     try:
-        value = json.loads(body.decode("utf-8"), parse_constant=_no_constant)
+        value = json.loads(
+            body.decode("utf-8"),
+            object_pairs_hook=refuse_repeated_keys,  # as the import does: json keeps the last silently
+            parse_int=whole_or_text,  # a number too long stays text, for its column to refuse
+            parse_constant=_no_constant,
+        )
     except UnicodeDecodeError:
         raise Refused(400, "body: not UTF-8 text") from None
+    except JsonRefused as error:
+        raise Refused(400, f"body: {error}") from None
+    except RecursionError:
+        raise Refused(400, "body: nested too deeply; a record is one object of columns and values") from None
     except ValueError as error:
         raise Refused(400, f"body: not JSON ({error})") from None
     single = isinstance(value, dict)

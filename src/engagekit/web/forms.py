@@ -223,7 +223,9 @@ async def _sent(request: Request) -> dict[str, str]:
     A dependency, read in the event loop; the handlers that use it are plain functions, which
     FastAPI runs in its thread pool, so the store's blocking work holds up no other request.
     """
-    sent = await request.form()
+    # Each field as long as the whole form may be (the CSRF layer has bounded that, 25 MB), not
+    # Starlette's 1 MB a field: a note too long is then the records' own inline error on its field.
+    sent = await request.form(max_part_size=auth.FORM_LIMIT)
     return {key: value for key, value in sent.items() if isinstance(value, str)}
 
 

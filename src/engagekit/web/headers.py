@@ -1,6 +1,7 @@
-"""Security headers on every response, and one JSON line of access log per request.
+"""Security headers on every response, ``HEAD`` wherever ``GET`` is, and one JSON line of access
+log per request.
 
-Both are done by one plain ASGI layer, the outermost (no buffering of the body; per request, a
+All three are done by one plain ASGI layer, the outermost (no buffering of the body; per request, a
 few header lines and, with the log on, one line written): each layer of middleware costs every
 request a wrapper of its own, so the two share one. The content security policy allows no
 script at all and only the service's own stylesheets, images and form targets;
@@ -8,6 +9,10 @@ script at all and only the service's own stylesheets, images and form targets;
 (the HTML report download allows its one inline stylesheet by hash), which is then kept. HSTS is
 sent only when the public base URL is ``https``: a service reached over plain HTTP must not tell
 browsers to insist on TLS it does not have.
+
+A ``HEAD`` request is passed on as a ``GET`` and its answer's body left out (RFC 9110 9.3.2: the
+same status and headers, ``Content-Length`` and ``ETag`` included, and no body). Adding ``HEAD`` to
+each route instead would put a ``head`` operation beside every ``get`` in the OpenAPI document.
 """
 
 from __future__ import annotations
@@ -69,12 +74,16 @@ class Frame:
         started = time.perf_counter()
         status = 500
         sent = 0
+        head = scope["method"] == "HEAD"
+        inner = {**scope, "method": "GET"} if head else scope
 
         async def sending(message: Message) -> None:
             nonlocal status, sent
             if message["type"] == "http.response.start":
                 status = message["status"]
                 given = message.get("headers") or []
+                if status == 405:
+                    given = _allowing_head(given)
                 names = self.names
                 if any(name.lower() in names for name, _ in given):
                     present = {name.lower() for name, _ in given}
@@ -82,11 +91,13 @@ class Frame:
                 else:
                     message["headers"] = [*given, *self.headers]
             elif message["type"] == "http.response.body":
+                if head:
+                    message = {**message, "body": b""}
                 sent += len(message.get("body", b""))
             await send(message)
 
         try:
-            await self.app(scope, receive, sending)
+            await self.app(inner, receive, sending)
         finally:
             if self.log is not None:
                 self.log(self.access_line(scope, status, sent, time.perf_counter() - started))
@@ -118,3 +129,15 @@ def _string(text: str) -> str:
     if text.isprintable() and '"' not in text and "\\" not in text:
         return f'"{text}"'
     return json.dumps(text, ensure_ascii=False)
+
+
+def _allowing_head(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """A 405's headers, its ``Allow`` naming ``HEAD`` wherever it names ``GET`` (this layer answers it)."""
+    result = []
+    for name, value in headers:
+        if name.lower() == b"allow":
+            methods = [method.strip() for method in value.split(b",")]
+            if b"GET" in methods and b"HEAD" not in methods:
+                value = b", ".join([*methods, b"HEAD"])
+        result.append((name, value))
+    return result
