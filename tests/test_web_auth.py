@@ -378,6 +378,14 @@ def test_every_page_with_a_form_is_served_with_sessions_and_csrf(path: str) -> N
     assert not public_read({"method": "POST", "path": "/councils/basildon"})  # nothing unsafe is a read
 
 
+def test_a_councils_colours_are_a_public_read() -> None:
+    # no cookie shows the difference (the stylesheet asks for no CSRF code and the session is
+    # not changed), so the paths are checked themselves: basildon states no colours (a 404)
+    assert public_read({"method": "GET", "path": "/councils/thurrock/colours.css"})
+    assert public_read({"method": "HEAD", "path": "/councils/thurrock/colours.css"})
+    assert not public_read({"method": "GET", "path": "/councils/thurrock/colours.css/x"})
+
+
 def test_a_form_page_still_sets_its_csrf_cookie_and_a_public_read_leaves_it_as_it_was(client: TestClient) -> None:
     answer = client.get("/sign-in")
     assert any(value.startswith("csrftoken=") for value in answer.headers.get_list("set-cookie"))

@@ -436,10 +436,10 @@ def install(app: FastAPI, settings: Settings) -> None:
 
 PUBLIC_READS = re.compile(
     r"/(?:healthz|static/[^/]+(?:/[^/]+)?|api(?:/.*)?"
-    r"|councils/[^/]+(?:/report\.[^/]+|/oruk(?:/.*)?|/places/[^/]+|/actions/[^/]+)?)?"
+    r"|councils/[^/]+(?:/report\.[^/]+|/oruk(?:/.*)?|/places/[^/]+|/actions/[^/]+|/colours\.css)?)?"
 )
 """The paths whose ``GET`` and ``HEAD`` are public reads: the list of councils, a council's
-dashboard, downloads, place and action pages and Open Referral UK API, the stylesheets,
+dashboard, downloads, place and action pages, colours and Open Referral UK API, the stylesheets,
 ``/healthz`` and the whole JSON API (which a session never signs in to). None of them shows a
 form or who is signed in, so none needs a session or a CSRF code."""
 _READ_METHODS = frozenset({"GET", "HEAD"})
