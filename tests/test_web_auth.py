@@ -83,9 +83,31 @@ def test_the_session_cookie_is_secure_behind_https(accounts_store: str, monkeypa
     add_account(accounts_store, EMAIL, "basildon", Role.viewer)
     client = TestClient(make_app(), base_url="https://testserver")
     answer = sign_in(client, EMAIL)
+    assert answer.status_code == 303
     cookies = [value.lower() for value in answer.headers.get_list("set-cookie")]
-    assert any(value.startswith(SESSION_COOKIE) and "secure" in value for value in cookies)
-    assert all("secure" in value for value in cookies if value.startswith("csrftoken="))
+    assert any(value.startswith(f"__host-{SESSION_COOKIE}=") and "secure" in value for value in cookies)
+    assert not any(value.startswith(f"{SESSION_COOKIE}=") for value in cookies)
+    assert all("secure" in value and "path=/" in value for value in cookies if value.startswith("__host-"))
+    assert not any("domain=" in value for value in cookies)
+    assert signed_in_as(client) == EMAIL
+
+
+def test_behind_https_a_csrf_cookie_set_by_another_host_is_not_the_one_compared(
+    accounts_store: str,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A sibling site under the same domain can set ``csrftoken`` for it, but not ``__Host-csrftoken``."""
+    monkeypatch.setenv("ENGAGEKIT_PUBLIC_BASE_URL", "https://engage.example.gov.uk")
+    add_account(accounts_store, EMAIL, "basildon", Role.viewer)
+    attacker = TestClient(make_app(), base_url="https://testserver")
+    planted = form_token(attacker)  # a good code, with its cookie, from the attacker's own visit
+    victim = TestClient(make_app(), base_url="https://testserver")
+    victim.cookies.set("csrftoken", planted)  # what a sibling host could set, for the whole domain
+    answer = victim.post(
+        "/sign-in", data={"csrftoken": planted, "email": EMAIL, "password": PASSWORD}, follow_redirects=False
+    )
+    assert answer.status_code == 403
+    assert signed_in_as(victim) is None
 
 
 def test_a_wrong_password_shows_the_error_summary_and_keeps_the_email(client: TestClient, accounts_store: str) -> None:  # noqa: F811

@@ -68,6 +68,19 @@ __all__ = [
 
 SESSION_COOKIE = "engagekit_session"
 CSRF_COOKIE = "csrftoken"
+HOST_ONLY = "__Host-"
+"""Before both cookies' names when served over ``https``: a browser then takes the cookie only
+from this host, over TLS, for the whole site (``Secure``, ``Path=/``, no ``Domain``), so no other
+host under the council's domain can set a session or a CSRF code for this one. asgi-csrf's
+double-submit check trusts the cookie it compares the form's code with; this is what keeps a
+sibling site from planting one (OWASP's CSRF cheat sheet, "cookie with __Host- prefix")."""
+
+
+def cookie_name(name: str, *, https: bool) -> str:
+    """The session or CSRF cookie's name as this service sets it: :data:`HOST_ONLY` before it behind TLS."""
+    return HOST_ONLY + name if https else name
+
+
 CSRF_FIELD = "csrftoken"
 """The hidden field every form that POSTs carries (asgi-csrf reads this name)."""
 SESSION_LIFETIME = dt.timedelta(hours=8)
@@ -362,7 +375,7 @@ class CsrfProtection:
         self.app = asgi_csrf(
             self._reached,
             signing_secret=secret,
-            cookie_name=CSRF_COOKIE,
+            cookie_name=cookie_name(CSRF_COOKIE, https=secure),
             cookie_secure=secure,
             cookie_samesite="Lax",
             always_protect=_Everywhere(),
@@ -469,7 +482,7 @@ class Protection:
         sessions = SessionMiddleware(
             app,
             secret_key=session_key,
-            session_cookie=SESSION_COOKIE,
+            session_cookie=cookie_name(SESSION_COOKIE, https=https),
             max_age=int(SESSION_LIFETIME.total_seconds()),
             same_site="lax",
             https_only=https,

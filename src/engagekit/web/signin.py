@@ -166,7 +166,8 @@ def finish_sign_in(request: Request, account: auth.Account, nxt: str, *, method:
     auth.audit(request, "signed in", {"method": method})
     response = RedirectResponse(safe_next(nxt), status_code=303, headers=PRIVATE)
     # the next form gets a code made after sign-in
-    response.delete_cookie(auth.CSRF_COOKIE, path="/", secure=_https(request), samesite="lax")
+    https = _https(request)
+    response.delete_cookie(auth.cookie_name(auth.CSRF_COOKIE, https=https), path="/", secure=https, samesite="lax")
     return response
 
 
@@ -214,7 +215,8 @@ def sign_out(request: Request) -> Response:
         auth.audit(request, "signed out", {})
     auth.end_session(request)
     response = RedirectResponse("/", status_code=303, headers=PRIVATE)
-    response.delete_cookie(auth.CSRF_COOKIE, path="/", secure=_https(request), samesite="lax")
+    https = _https(request)
+    response.delete_cookie(auth.cookie_name(auth.CSRF_COOKIE, https=https), path="/", secure=https, samesite="lax")
     return response
 
 
