@@ -1,7 +1,8 @@
-"""The accounts' tables in the records store (SQLAlchemy Core), on the records' own metadata.
+"""The web service's tables in the records store (SQLAlchemy Core), on the records' own metadata:
+the accounts' (migration ``0004``) and the forms' one-time submission keys (``0005``).
 
 :mod:`engagekit.records.schema` imports this module, so its ``metadata`` always holds these
-tables too and ``tests/test_store.py`` checks them against migration ``0004`` like every other.
+tables too and ``tests/test_store.py`` checks them against the migrations like every other.
 """
 
 from __future__ import annotations
@@ -78,4 +79,17 @@ web_sessions = sa.Table(
     sa.Column("expires", sa.DateTime(timezone=True), nullable=False),
     sa.Column("ended", sa.DateTime(timezone=True)),
     sa.UniqueConstraint("digest", name="uq_web_sessions_digest"),
+)
+
+form_submissions = sa.Table(
+    "form_submissions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("key", sa.String(64), nullable=False),  # a "check your answers" page's one-time key
+    sa.Column("council_id", sa.String(100), nullable=False),
+    sa.Column("form", sa.String(100), nullable=False),  # the form's slug: the confirmation page's address
+    sa.Column("record_id", sa.Integer, nullable=False),
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("key", name="uq_form_submissions_key"),
+    sa.Index("ix_form_submissions_created", "created"),
 )

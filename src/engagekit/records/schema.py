@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-REVISIONS = ("0001", "0002", "0003", "0004")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 """Every schema revision this engagekit knows, oldest first (``tests/test_store.py`` checks
 them against the migrations): a store at any other revision was written by a newer engagekit,
 which is known from one query, without loading Alembic."""

@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
 from engagekit.records.cells import CONTROLS_EXCEPT_LINES, SURROGATES
-from engagekit.web import auth, colours, forms_kinds, upload
+from engagekit.web import auth, colours, forms_kinds, submissions, upload
 from engagekit.web.forms_base import Editor, page, site, store_of, vocabulary
 from engagekit.web.forms_kinds import FORMS, Form, correcting
 
@@ -258,7 +258,16 @@ def check(request: Request, council_id: str, slug: str, _: Editor, sent: Sent) -
         for question in form.questions
         if question.column in given
     ]
-    return page(request, "check.html.j2", council, form=form, given=given, rows=rows, correction=correction)
+    return page(
+        request,
+        "check.html.j2",
+        council,
+        form=form,
+        given=given,
+        rows=rows,
+        correction=correction,
+        submission=submissions.new_key(),
+    )
 
 
 @router.post("/councils/{council_id}/record/{slug}/change")
@@ -273,19 +282,33 @@ def change(request: Request, council_id: str, slug: str, _: Editor, sent: Sent) 
 
 @router.post("/councils/{council_id}/record/{slug}/confirm")
 def confirm(request: Request, council_id: str, slug: str, _: Editor, sent: Sent) -> Response:
-    """The record written (the answers read and checked again: what the page held is not trusted)."""
+    """The record written (the answers read and checked again: what the page held is not trusted).
+
+    Written once per check page: its key (:mod:`engagekit.web.submissions`) is written with the
+    record, and a confirm sent again with it (a double click) goes to the record written first.
+    """
+    from engagekit.records.errors import StoreIntegrityError
     from engagekit.records.rows import RowProblem
 
     council = site(request).council(council_id)
     form, correction = _which(slug, sent)
+    key = submissions.key_of(sent)
     store = store_of(request)
+    earlier = submissions.recorded_with(store, key)
+    if earlier is not None:
+        return _to_recorded(earlier)
     known = vocabulary(store, council)
     given = forms_kinds.answers(form, sent)
     record, problems = forms_kinds.problems_of(form, given, council, known, auth.recorded_by(request))
     if record is not None and not problems:
         try:
-            (stored,) = store.add(council, [record])
-        except RowProblem as problem:  # the store's own checks, in its transaction, have the last word
+            (stored,) = store.add(council, [record], alongside=submissions.keep(key, council.id, form.slug))
+        except (RowProblem, StoreIntegrityError) as problem:  # the store's own checks have the last word
+            earlier = submissions.recorded_with(store, key)  # ... unless the same page was confirmed meanwhile
+            if earlier is not None:
+                return _to_recorded(earlier)
+            if not isinstance(problem, RowProblem):
+                raise
             problems = list(problem.problems)
     if problems or record is None:
         return show_form(request, council, form, known, given, problems, correction=correction)
@@ -293,7 +316,14 @@ def confirm(request: Request, council_id: str, slug: str, _: Editor, sent: Sent)
     if stored.supersedes is not None:
         detail["supersedes"] = stored.supersedes
     auth.audit(request, "record.correct" if correction else "record.add", detail)
-    return RedirectResponse(f"/councils/{quote(council.id)}/record/{form.slug}/recorded/{stored.id}", status_code=303)
+    assert stored.id is not None
+    return _to_recorded(submissions.Recorded(council.id, form.slug, stored.id))
+
+
+def _to_recorded(recorded: submissions.Recorded) -> Response:
+    """The way to a record's confirmation page (a 303, so a reload does not send the form again)."""
+    where = f"/councils/{quote(recorded.council_id)}/record/{quote(recorded.slug)}/recorded/{recorded.record_id}"
+    return RedirectResponse(where, status_code=303)
 
 
 @router.get("/councils/{council_id}/record/{slug}/recorded/{number}")
