@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from tests.web_accounts import (
     accounts_store,  # noqa: F401 (a fixture)
@@ -114,3 +116,42 @@ def test_a_token_is_shown_once_and_revoked(
     duplicate = post(admin, "/tokens", name="performance-system", scope="read")
     assert duplicate.status_code == 400
     assert "already has a token named" in duplicate.text
+
+
+def test_every_admin_form_does_its_store_work_off_the_event_loop(
+    signed_in_client: Callable[..., TestClient],  # noqa: F811
+    accounts_store: str,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The handlers are plain functions that FastAPI runs in its thread pool: a query on the event
+    loop would hold up every other request while it waits on the database."""
+    from engagekit.web import admin as admin_module
+
+    admin = signed_in_client("basildon", Role.admin)
+    add_account(accounts_store, "officer@basildon.example.gov.uk", "basildon", Role.editor)
+    on_loop: list[bool] = []
+    store_of = admin_module._store
+
+    def watched(request: Any) -> Any:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            on_loop.append(False)
+        else:
+            on_loop.append(True)
+        return store_of(request)
+
+    monkeypatch.setattr(admin_module, "_store", watched)
+    sent = [
+        ("/users", {"email": "new@basildon.example.gov.uk", "role": "viewer"}, 303),
+        ("/users", {"email": "not an email", "role": "viewer"}, 400),
+        ("/users/role", {"email": "officer@basildon.example.gov.uk", "role": "viewer"}, 303),
+        ("/users/disable", {"email": "officer@basildon.example.gov.uk"}, 303),
+        ("/tokens", {"name": "performance-system", "scope": "read"}, 201),
+        ("/tokens/revoke", {"name": "performance-system"}, 303),
+    ]
+    for path, fields, status in sent:
+        on_loop.clear()
+        assert post(admin, path, **fields).status_code == status, path
+        assert on_loop, f"{path} did not reach the store"
+        assert not any(on_loop), f"{path} used the store on the event loop"

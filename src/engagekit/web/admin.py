@@ -65,8 +65,16 @@ def _back(council_id: str) -> Response:
 
 
 async def _form(request: Request) -> dict[str, str]:
+    """The fields of a submitted form, as text (a file is not an answer).
+
+    A dependency, read in the event loop; the handlers that use it are plain functions, which
+    FastAPI runs in its thread pool, so their queries hold up no other request.
+    """
     form = await request.form()
-    return {key: str(value) for key, value in form.items() if isinstance(value, str)}
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+Given = Annotated[dict[str, str], Depends(_form)]
 
 
 @router.get("/councils/{council_id}/admin")
@@ -75,11 +83,10 @@ def admin_page(request: Request, council_id: str, _: Admin) -> Response:
 
 
 @router.post("/councils/{council_id}/admin/users")
-async def add_person(request: Request, council_id: str, _: Admin) -> Response:
+def add_person(request: Request, council_id: str, _: Admin, given: Given) -> Response:
     from engagekit.accounts import normal_email, queries
 
     council = auth.site_of(request).council(council_id)
-    given = await _form(request)
     role = given.get("role", "")
     try:
         email = normal_email(given.get("email", ""))
@@ -94,11 +101,10 @@ async def add_person(request: Request, council_id: str, _: Admin) -> Response:
 
 
 @router.post("/councils/{council_id}/admin/users/role")
-async def change_role(request: Request, council_id: str, _: Admin) -> Response:
+def change_role(request: Request, council_id: str, _: Admin, given: Given) -> Response:
     from engagekit.accounts import queries
 
     council = auth.site_of(request).council(council_id)
-    given = await _form(request)
     email = given.get("email", "")
     person = _person(request, council.id, email)
     if person is None:
@@ -115,11 +121,11 @@ async def change_role(request: Request, council_id: str, _: Admin) -> Response:
 
 
 @router.post("/councils/{council_id}/admin/users/disable")
-async def disable_person(request: Request, council_id: str, _: Admin) -> Response:
+def disable_person(request: Request, council_id: str, _: Admin, given: Given) -> Response:
     from engagekit.accounts import queries
 
     council = auth.site_of(request).council(council_id)
-    email = (await _form(request)).get("email", "")
+    email = given.get("email", "")
     person = _person(request, council.id, email)
     if person is None:
         return _no_person(request, council.id, email)
@@ -154,11 +160,10 @@ def _no_person(request: Request, council_id: str, email: str) -> Response:
 
 
 @router.post("/councils/{council_id}/admin/tokens")
-async def make_token(request: Request, council_id: str, _: Admin) -> Response:
+def make_token(request: Request, council_id: str, _: Admin, given: Given) -> Response:
     from engagekit.accounts import queries
 
     council = auth.site_of(request).council(council_id)
-    given = await _form(request)
     try:
         scope = Scope(given.get("scope", ""))
     except ValueError:
@@ -174,11 +179,11 @@ async def make_token(request: Request, council_id: str, _: Admin) -> Response:
 
 
 @router.post("/councils/{council_id}/admin/tokens/revoke")
-async def revoke_token(request: Request, council_id: str, _: Admin) -> Response:
+def revoke_token(request: Request, council_id: str, _: Admin, given: Given) -> Response:
     from engagekit.accounts import queries
 
     council = auth.site_of(request).council(council_id)
-    name = (await _form(request)).get("name", "")
+    name = given.get("name", "")
     try:
         token = queries.revoke_token(_store(request), council.id, name)
     except AccountProblem as error:
