@@ -63,7 +63,9 @@ def test_an_editor_registers_a_huddle_then_records_its_member(signed_in_client: 
     )
 
     member_form = client.get(f"{BASE}/member")
-    assert '<option value="community-huddles.pitsea">community-huddles.pitsea</option>' in member_form.text
+    assert (
+        '<option value="community-huddles.pitsea">community-huddles.pitsea: Pitsea huddle</option>' in member_form.text
+    )
     answers = {
         "body": "community-huddles.pitsea",
         "name": "Resident representative",
@@ -91,6 +93,27 @@ def test_an_editor_registers_a_huddle_then_records_its_member(signed_in_client: 
         (True, False),
         (False, True),
     ]
+
+
+def test_a_registered_instance_is_offered_by_its_name_as_corrected(
+    signed_in_client: Client, accounts_store: str
+) -> None:
+    """The member and event forms offered a registered instance by its id alone, where the
+    definition's own instances read "id: name"; a correction's name is the one offered."""
+    client = signed_in_client("basildon", Role.editor)
+    record_through(client, "instance", HUDDLE)
+    (huddle,) = records(accounts_store, RecordKind.INSTANCE)
+    option = '<option value="community-huddles.pitsea">community-huddles.pitsea: {}</option>'
+    for slug in ("member", "event"):
+        assert option.format("Pitsea huddle") in client.get(f"{BASE}/{slug}").text, slug
+    renamed = {**HUDDLE, "correction": "yes", "supersedes": str(huddle.id), "name": "Pitsea & Vange huddle"}
+    record_through(client, "instance", renamed)
+    member_form = client.get(f"{BASE}/member").text
+    assert option.format("Pitsea &amp; Vange huddle") in member_form
+    assert "Pitsea huddle" not in member_form
+    answers = {"body": "community-huddles.pitsea", "name": "Resident", "councillor": "no", "date": "2026-10-15"}
+    checked = submit(client, "member", answers)
+    assert "community-huddles.pitsea: Pitsea &amp; Vange huddle" in checked.text
 
 
 def test_an_instance_of_a_body_not_recorded_gets_the_clis_message(

@@ -7,21 +7,23 @@ Used by :mod:`engagekit.web.forms` (a form per kind of record, corrections) and
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import quote
 
+import attrs
 import jinja2
 from fastapi import Depends
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from engagekit.records.checks import Vocabulary
 from engagekit.web import auth, colours
 from engagekit.web.views import ServedLinks
 
 if TYPE_CHECKING:
     from engagekit.model import Council
-    from engagekit.records.checks import Vocabulary
     from engagekit.records.store import RecordStore
     from engagekit.web.state import Site
 
@@ -85,14 +87,24 @@ def store_of(request: Request) -> RecordStore:
     return found
 
 
-def vocabulary(store: RecordStore, council: Council) -> Vocabulary:
-    """The ids the council's records may name, with the instances and local actions recorded so far."""
-    from engagekit.records.checks import Vocabulary
-    from engagekit.records.kinds import RecordKind
+def vocabulary(store: RecordStore, council: Council) -> Known:
+    """The ids the council's records may name, with the instances and local actions recorded so far
+    (and the names those instances were registered with, for the lists the forms offer)."""
+    from engagekit.records.kinds import InstanceRecord, RecordKind
 
     recorded = [
         record
         for kind in (RecordKind.INSTANCE, RecordKind.LOCAL_ACTION)
         for record in store.records(council.id, kind, include_superseded=False)
     ]
-    return Vocabulary.of(council).with_recorded(recorded)
+    names = {record.full_id: record.name for record in recorded if isinstance(record, InstanceRecord)}
+    found = Vocabulary.of(council).with_recorded(recorded)
+    return Known(**attrs.asdict(found, recurse=False), instance_names=names)
+
+
+@attrs.frozen
+class Known(Vocabulary):
+    """A council's vocabulary as the forms use it: the ids, and the name each registered instance
+    was given, so a list offering them reads as the definition's own instances do."""
+
+    instance_names: Mapping[str, str] = attrs.field(factory=dict)

@@ -498,8 +498,10 @@ def problems_of(
 
 
 def choices(council: Council, vocabulary: Vocabulary, source: str) -> list[Choice]:
-    """The answers a list offers: the council's ids of that sort, each with its name where known."""
+    """The answers a list offers: the council's ids of that sort, each with its name where known
+    (a registered instance's, too, when ``vocabulary`` holds them: :class:`~engagekit.web.forms_base.Known`)."""
     from engagekit.model.instances import all_instances
+    from engagekit.web.forms_base import Known
 
     names: dict[str, str] = {}
     if source == "actions":
@@ -513,6 +515,8 @@ def choices(council: Council, vocabulary: Vocabulary, source: str) -> list[Choic
         ids = vocabulary.recorded_kinds
     elif source in ("bodies", "plan_bodies"):
         names = {placed.id: placed.name for placed in all_instances(council)}
+        if isinstance(vocabulary, Known):
+            names.update(vocabulary.instance_names)
         ids = vocabulary.bodies
         if source == "plan_bodies":
             ids = frozenset(body for body in ids if vocabulary.declared.get(body, body) in vocabulary.local_plan_bodies)
