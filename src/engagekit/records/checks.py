@@ -3,7 +3,10 @@
 Some ids come from the records themselves: instances officers registered (a forum, for a body
 declared ``for_each: recorded``) and local actions a place's body agreed. The store passes
 those in (:meth:`Vocabulary.with_recorded`), so a meeting of a registered forum or an update
-of a local action is checked like any other.
+of a local action is checked like any other. An instance is registered once: a second
+registration is refused unless it corrects the one that holds the instance (``supersedes``),
+whether that one is stored (:attr:`Vocabulary.registered`) or an earlier row of the same
+import (:class:`Registrations`).
 
 These checks need the council, so they run where a record meets it (the store's ``add`` and
 imports), after :func:`~engagekit.records.rows.parse_row` has checked each column on its own;
@@ -16,7 +19,7 @@ from __future__ import annotations
 
 import difflib
 import threading
-from collections.abc import Iterable, Mapping, Set
+from collections.abc import Callable, Iterable, Mapping, Set
 
 import attrs
 
@@ -61,6 +64,8 @@ class Vocabulary:
     declared: Mapping[str, str] = attrs.field(factory=dict)
     """The declared body each instance comes from, by instance id."""
     cluster_areas: Mapping[str, frozenset[str]] = attrs.field(factory=dict)
+    registered: Mapping[str, int] = attrs.field(factory=dict)
+    """The stored record that registers each instance now (not corrected since), by full id."""
 
     @classmethod
     def of(cls, council: Council) -> Vocabulary:
@@ -118,13 +123,22 @@ class Vocabulary:
         )
 
     def with_recorded(self, records: Iterable[Record]) -> Vocabulary:
-        """This vocabulary and the ids that registrations and local actions in ``records`` add."""
+        """This vocabulary and the ids that registrations and local actions in ``records`` add.
+
+        A stored registration (one with its id) is also noted as the one that holds its instance
+        (:attr:`registered`); a correction frees the id the registration it corrects held.
+        """
         bodies, actions = set(self.bodies), set(self.actions)
         places, declared = dict(self.places), dict(self.declared)
+        registered = dict(self.registered)
         for record in records:
             if isinstance(record, InstanceRecord):
                 bodies.add(record.full_id)
                 declared[record.full_id] = record.body_id
+                if record.supersedes is not None:
+                    registered = {key: held for key, held in registered.items() if held != record.supersedes}
+                if record.id is not None:
+                    registered[record.full_id] = record.id
                 if record.cluster_id is not None:
                     places[record.full_id] = Place(PlaceKind.CLUSTER, record.cluster_id, record.cluster_id)
                 elif record.area_id is not None:
@@ -132,7 +146,12 @@ class Vocabulary:
             elif isinstance(record, LocalAction):
                 actions.add(record.action_id)
         return attrs.evolve(
-            self, bodies=frozenset(bodies), actions=frozenset(actions), places=places, declared=declared
+            self,
+            bodies=frozenset(bodies),
+            actions=frozenset(actions),
+            places=places,
+            declared=declared,
+            registered=registered,
         )
 
     def needs_recorded(self, record: Record) -> bool:
@@ -192,6 +211,9 @@ class Vocabulary:
                 )
             check("area", record.area_id, self.areas, "area")
             check("cluster", record.cluster_id, self.clusters, "cluster")
+            held = self.registered.get(record.full_id)
+            if held is not None and held != record.supersedes:
+                found.append(("instance", already_registered(record.full_id, held)))
         elif isinstance(record, MemberRecord):
             if not self._declared_only(record.body_id, found):
                 check("body", record.body_id, self.bodies, "body")
@@ -234,6 +256,65 @@ class Vocabulary:
                 ]
         if place.kind is PlaceKind.AREA and area_id is not None and area_id != place.id:
             return [("area", f"body {body_id!r} is for area {place.id!r}, not {area_id!r}")]
+        return []
+
+
+def already_registered(full_id: str, record_id: int) -> str:
+    """Why a second registration of ``full_id`` is refused, and what to do instead."""
+    return f"{full_id} is already registered (record {record_id}); to rename, move or end it, correct that record"
+
+
+class Registrations:
+    """Which registration holds each instance id while an import reads its file.
+
+    A row registering an instance another registration holds is refused, unless it corrects
+    that registration (``supersedes``): a stored one is named by its record id, an earlier row
+    of the file by the row. The stored registrations are read when the file's first one is
+    met, by ``stored`` (the store takes its lock for registrations first, so none can land
+    meanwhile from another import or record), and each accepted row then holds its instance.
+
+    A reference to a registration is ``("record", id)`` for a stored record and ``("file", id)``
+    for a row of the file by the ``id`` it carries; a row without one cannot be corrected by
+    a later row, and holds its instance under a reference of its own.
+    """
+
+    def __init__(self, stored: Callable[[], Mapping[str, int]]) -> None:
+        self._stored = stored
+        self._held: dict[str, tuple[tuple[str, int], str | None]] | None = None
+        """What holds each full id: its reference, and its place in the file (``None`` if stored)."""
+        self._rows = 0
+
+    def problems(
+        self,
+        record: InstanceRecord,
+        where: str,
+        *,
+        own: tuple[str, int] | None = None,
+        corrects: tuple[str, int] | None = None,
+    ) -> list[tuple[str, str]]:
+        """The problem with the row at ``where`` registering ``record`` (none: it now holds its instance).
+
+        ``own`` is how later rows may name this row (``("file", id)``); ``corrects`` is the
+        registration it corrects, if any.
+        """
+        if self._held is None:
+            self._held = {full_id: (("record", held), None) for full_id, held in self._stored().items()}
+        held = self._held.get(record.full_id)
+        if held is not None and held[0] != corrects:
+            reference, earlier = held
+            if earlier is None:
+                return [("instance", already_registered(record.full_id, reference[1]))]
+            return [
+                (
+                    "instance",
+                    f"{record.full_id} is registered twice in this file ({earlier} and {where}); register it once "
+                    "(a later row may correct it, with supersedes naming its id)",
+                )
+            ]
+        if corrects is not None:  # a correction frees the id the corrected registration held
+            self._held = {full_id: item for full_id, item in self._held.items() if item[0] != corrects}
+        self._rows += 1
+        self._held[record.full_id] = (own or ("row", self._rows), where)
         return []
 
 

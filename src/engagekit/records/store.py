@@ -18,6 +18,7 @@ import contextlib
 import datetime as dt
 import enum
 import functools
+import hashlib
 import os
 import sqlite3
 import urllib.parse
@@ -58,7 +59,7 @@ from engagekit.records.kinds import (
 
 if TYPE_CHECKING:  # checking and parsing rows is for writing: a report never loads them
     from engagekit.model.council import Council
-    from engagekit.records.checks import Vocabulary
+    from engagekit.records.checks import Registrations, Vocabulary
     from engagekit.records.fast import CsvTable
     from engagekit.records.rows import SourceRow
 
@@ -508,6 +509,8 @@ class RecordStore:
         stored: list[Record] = []
         now = _now()
         with self._transaction(write=True) as connection:
+            if any(isinstance(record, InstanceRecord) for record in records):
+                _lock_registrations(connection, council.id)  # before they are read: see _lock_registrations
             recorded = any(own.needs_recorded(record) for record in records)
             vocabulary = self._vocabulary(connection, council) if recorded else own
             for record in records:
@@ -522,8 +525,8 @@ class RecordStore:
                 table = schema.RECORD_TABLES[record.kind.value]
                 new_id = connection.execute(_insert_returning_id(table), values).scalar_one()
                 stored.append(attrs.evolve(record, id=new_id, recorded_at=now))
-                if isinstance(record, RECORDED_IDS):
-                    vocabulary = vocabulary.with_recorded([record])
+                if isinstance(record, RECORDED_IDS):  # with its id: it now holds what it registers
+                    vocabulary = vocabulary.with_recorded([stored[-1]])
             if alongside is not None:
                 alongside(connection, stored)
         return stored
@@ -575,6 +578,7 @@ class RecordStore:
         just before it commits, with what the import did: what it writes is kept only with the
         rows (it is not called for a dry run, rows with problems, or a file imported before).
         """
+        from engagekit.records.checks import Registrations
         from engagekit.records.fast import CsvTable
 
         run = _Import(self, council, source_name, recorded_by, default_kind, max_problems, progress)
@@ -585,7 +589,9 @@ class RecordStore:
                 run.import_id = self._record_import(connection, run, sha256)
                 if run.import_id is None:
                     raise _Rollback  # another process imported the same file while this one read it
-                run.vocabulary = self._vocabulary(connection, council)
+                # registrations are checked row by row against the store and the file's own rows
+                run.vocabulary = attrs.evolve(self._vocabulary(connection, council), registered={})
+                run.registrations = Registrations(functools.partial(_registrations, connection, council.id))
                 if isinstance(rows, CsvTable) and rows.fast:
                     self._import_table(connection, rows, run)
                 else:
@@ -675,6 +681,7 @@ class RecordStore:
                 continue
             kind = record.kind.value
             values = _values(record, run.now, run.import_id)
+            corrects: tuple[str, int] | None = None
             if record.supersedes is not None:
                 if file_ids.pending(kind, record.supersedes):
                     flush(kind)  # the corrected record is earlier in this same batch
@@ -683,6 +690,13 @@ class RecordStore:
                     values["supersedes"] = target
                 elif not seen and not self._kind_exists(connection, kind, run.council.id, record.supersedes):
                     run.report(number, sheet, [("supersedes", f"no {kind} record #{record.supersedes} to correct")])
+                    continue
+                corrects = ("file" if seen else "record", record.supersedes)
+            if isinstance(record, InstanceRecord):
+                own = ("file", file_id) if file_id is not None else None
+                found = run.registrations.problems(record, _where(number, sheet), own=own, corrects=corrects)
+                if found:
+                    run.report(number, sheet, found)
                     continue
             if file_id is not None:
                 values["_file_id"] = file_id
@@ -804,6 +818,9 @@ class RecordStore:
                 compiled = compiler.compile(cells)
                 if compiled is None:
                     record, found = compiler.fallback(cells)
+                    if isinstance(record, InstanceRecord):  # a fast file has no supersedes: each registers anew
+                        found = run.registrations.problems(record, _where(number, None))
+                        record = None if found else record
                     if record is None:
                         run.report(number, None, found)
                         continue
@@ -917,9 +934,11 @@ class _Import:
         self.progress = progress
         self.now = _now()
         self.import_id: int | None = None
-        from engagekit.records.checks import Vocabulary
+        from engagekit.records.checks import Registrations, Vocabulary
 
         self.vocabulary: Vocabulary = Vocabulary.of(council)
+        self.registrations: Registrations = Registrations(dict)
+        """Which registration holds each instance id (the import gives it the store's, in its transaction)."""
         self.count = 0
         self.added = 0
         self.more = 0
@@ -1038,8 +1057,44 @@ def _recorded_ids_queries() -> tuple[tuple[RecordKind, Any], ...]:
     queries = []
     for kind in (RecordKind.INSTANCE, RecordKind.LOCAL_ACTION):
         table = schema.RECORD_TABLES[kind.value]
-        queries.append((kind, sa.select(table).where(table.c.council_id == council_id, _not_superseded(table, None))))
+        live = sa.select(table).where(table.c.council_id == council_id, _not_superseded(table, None))
+        queries.append((kind, live.order_by(table.c.id)))
     return tuple(queries)
+
+
+REGISTRATIONS_LOCK = "engagekit registrations"
+"""What the PostgreSQL advisory lock on a council's registrations is keyed on, with the council's id."""
+
+
+def _lock_registrations(connection: Connection, council_id: str) -> None:
+    """Hold the council's registrations until this transaction ends, so an instance is registered once.
+
+    A registration is refused when another one holds its instance; that is read, and the new
+    one written, in one write transaction. On SQLite that transaction already holds the
+    store's write lock from its start (``BEGIN IMMEDIATE``), so no other writer runs between
+    the read and the write. PostgreSQL lets two transactions run at once, and each would read
+    the other's registration as not there yet: here a transaction that registers takes an
+    advisory lock for the council first (released when it ends), and reads only once it has
+    it, when any other registration of that council is committed and so seen. Other councils'
+    writes, and this council's writes that register nothing, never wait for it.
+    """
+    if connection.dialect.name != "postgresql":
+        return
+    digest = hashlib.sha256(f"{REGISTRATIONS_LOCK} {council_id}".encode()).digest()
+    key = int.from_bytes(digest[:8], "big", signed=True)
+    connection.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+
+
+def _registrations(connection: Connection, council_id: str) -> dict[str, int]:
+    """The record that registers each of the council's instances now, by full id, read under the lock."""
+    _lock_registrations(connection, council_id)
+    table = schema.RECORD_TABLES[RecordKind.INSTANCE.value]
+    query = (
+        sa.select(table.c.id, table.c.body_id, table.c.instance)
+        .where(table.c.council_id == council_id, _not_superseded(table, None))
+        .order_by(table.c.id)
+    )
+    return {f"{row.body_id}.{row.instance}": row.id for row in connection.execute(query)}
 
 
 @functools.cache
