@@ -173,3 +173,26 @@ def test_keys_older_than_a_day_are_forgotten_when_another_is_written(editor: Tes
     assert len(kept) == 2
     assert "r" * 43 in kept
     assert "o" * 43 not in kept
+
+
+def test_a_registration_confirmed_twice_goes_to_the_first_not_already_registered(
+    editor: TestClient, store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second confirm looks for its key just before the first commits, then finds the
+    instance registered by it: it must still go to the first record, not say "already registered"."""
+    huddle = {"body": "community-huddles", "instance": "pitsea", "name": "Pitsea huddle", "date": "2026-10-01"}
+    sent = hidden(submit(editor, "instance", huddle).text)
+    first = confirm(editor, "instance", sent)
+    assert first.status_code == 303
+    looked_up = submissions.recorded_with
+    calls = []
+
+    def too_early(store: Any, key: str) -> Any:  # the first look-up ran before the first confirm committed
+        calls.append(key)
+        return None if len(calls) == 1 else looked_up(store, key)
+
+    monkeypatch.setattr(submissions, "recorded_with", too_early)
+    second = confirm(editor, "instance", sent)
+    assert (second.status_code, second.headers.get("location")) == (303, first.headers["location"])
+    assert len(calls) == 2
+    assert len(records(store_url)) == 1

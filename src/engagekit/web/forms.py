@@ -311,6 +311,11 @@ def confirm(request: Request, council_id: str, slug: str, _: Editor, sent: Sent)
                 raise
             problems = list(problem.problems)
     if problems or record is None:
+        # A registration confirmed twice finds its own first copy "already registered": the
+        # first confirm committed between the key's look-up above and the checks.
+        earlier = submissions.recorded_with(store, key)
+        if earlier is not None:
+            return _to_recorded(earlier)
         return show_form(request, council, form, known, given, problems, correction=correction)
     detail: dict[str, Any] = {"council": council.id, "kind": stored.kind.value, "id": stored.id}
     if stored.supersedes is not None:
