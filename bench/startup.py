@@ -63,6 +63,8 @@ def mark(name):
 import click, pluggy, attrs, cattrs, yaml, sqlalchemy, pydantic_settings
 marks = [("floor", clock())]
 import engagekit.cli
+from engagekit.cli.code_cache import enable
+enable()  # as engagekit.cli.main does: attrs' compiled methods read back from the cache
 mark("engagekit.cli and the package")
 import engagekit.model
 mark("importing the model (engagekit.model)")
