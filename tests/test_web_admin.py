@@ -74,6 +74,27 @@ def test_an_admin_cannot_disable_someone_who_works_for_another_council(
     assert person.roles == {"thurrock": Role.editor}
 
 
+def test_adding_someone_who_already_has_a_role_here_is_refused_not_a_quiet_change(
+    signed_in_client: Callable[..., TestClient],  # noqa: F811
+    accounts_store: str,  # noqa: F811
+) -> None:
+    admin = signed_in_client("basildon", Role.admin)
+    add_account(accounts_store, "editor@basildon.example.gov.uk", "basildon", Role.editor)
+    add_account(accounts_store, "thurrock@example.gov.uk", "thurrock", Role.admin)
+    refused = post(admin, "/users", email="Editor@Basildon.example.gov.uk", role="viewer")
+    assert refused.status_code == 400
+    assert "editor@basildon.example.gov.uk already has a role here (editor)" in refused.text
+    assert 'id="email-error"' in refused.text
+    assert post(admin, "/users", email="thurrock@example.gov.uk", role="viewer").status_code == 303  # new here
+    with open_store(accounts_store) as store:
+        editor = account_queries.account(store, "editor@basildon.example.gov.uk")
+        other = account_queries.account(store, "thurrock@example.gov.uk")
+    assert editor is not None
+    assert editor.roles == {"basildon": Role.editor}
+    assert other is not None
+    assert other.roles == {"thurrock": Role.admin, "basildon": Role.viewer}
+
+
 def test_a_bad_email_is_an_inline_error_and_hostile_text_is_escaped(
     signed_in_client: Callable[..., TestClient],  # noqa: F811
 ) -> None:

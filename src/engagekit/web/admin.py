@@ -2,8 +2,9 @@
 
 For an admin of that council only (:func:`engagekit.web.auth.officer`). An admin adds a person
 by email with a role (they sign in by single sign-on; passwords are set with ``engagekit users
-add --password-stdin``), changes or removes a person's role on this council, disables an
-account that works for this council alone, makes a token (shown once, on the page that
+add --password-stdin``; someone who already has a role here is refused, since their role is
+changed in the list, so adding cannot quietly demote anyone), changes or removes a person's
+role on this council, disables an account that works for this council alone, makes a token (shown once, on the page that
 answers the form, never stored) and revokes one. Each action is a POST carrying the CSRF code,
 answered by going back to the page (or by the page with the new token), and is in the audit log.
 """
@@ -94,6 +95,12 @@ def add_person(request: Request, council_id: str, _: Admin, given: Given) -> Res
     except (AccountProblem, ValueError) as error:
         field = "email" if isinstance(error, AccountProblem) else "role"
         problem = {"field": field, "label": "Email address" if field == "email" else "Role", "message": str(error)}
+        return _page(request, council.id, status=400, errors=[problem], given=given)
+    present = _person(request, council.id, email)
+    if present is not None:  # adding is not the way to change a role: that is the list's own form
+        held = present.role(council.id)
+        message = f"{email} already has a role here ({held.name if held else 'none'}): change it in the list of people"
+        problem = {"field": "email", "label": "Email address", "message": message}
         return _page(request, council.id, status=400, errors=[problem], given=given)
     account, made = queries.add_account(_store(request), email, council.id, chosen)
     auth.audit(request, "account.add", {"email": account.email, "role": chosen.name, "made": made})
