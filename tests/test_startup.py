@@ -104,6 +104,8 @@ def test_a_report_with_a_store_loads_no_alembic_row_parser_or_postgresql_dialect
     assert {m.split(".")[0] for m in modules} & {"alembic", "psycopg"} == set()
     assert not {"engagekit.records.fast", "engagekit.records.rows", "engagekit.records.checks"} & modules
     assert not {m for m in modules if m.startswith("sqlalchemy.dialects.postgresql")}
+    assert not {"engagekit.accounts", "engagekit.accounts.tables"} & modules  # the web service's tables
+    assert "engagekit.report.svg" not in modules  # a text or JSON report draws no chart
 
 
 def test_recording_into_a_current_store_loads_no_alembic(tmp_path: Path) -> None:

@@ -1,8 +1,9 @@
 """The web service's tables in the records store (SQLAlchemy Core), on the records' own metadata:
 the accounts' (migration ``0004``) and the forms' one-time submission keys (``0005``).
 
-:mod:`engagekit.records.schema` imports this module, so its ``metadata`` always holds these
-tables too and ``tests/test_store.py`` checks them against the migrations like every other.
+Importing this module adds them to :data:`engagekit.records.schema.metadata`; the migrations
+and ``tests/test_store.py`` take that metadata with them (:func:`~engagekit.records.schema.with_every_table`)
+and check them against the migrations like every other. A report or a record does not load them.
 """
 
 from __future__ import annotations

@@ -166,5 +166,15 @@ RECORD_TABLES = {
     "member": members,
 }
 
-# The web service's accounts, roles, tokens and audit log share this metadata (migration 0004).
-from engagekit.accounts import tables as _account_tables  # noqa: E402, F401
+
+def with_every_table() -> sa.MetaData:
+    """The metadata with the web service's tables on it too (accounts, migration ``0004``; the
+    forms' one-time keys, ``0005``), as the migrations make them.
+
+    They are defined in :mod:`engagekit.accounts.tables`, on this same metadata, and loaded only
+    by what uses them (the web service, ``engagekit users`` and ``tokens``, the migrations): a
+    report or a record does not read them, and defining them costs every command start-up.
+    """
+    from engagekit.accounts import tables  # noqa: F401 (defining them adds them to the metadata)
+
+    return metadata

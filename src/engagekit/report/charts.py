@@ -5,7 +5,7 @@ Each chart carries a sentence describing it and the table behind it, so a reader
 see it loses nothing. Charts that would be empty (nothing recorded yet) are left out.
 
 A reading that is not a finite number of at most :data:`~engagekit.records.cells.LARGEST_NUMBER`
-(``inf``, ``nan``, ``1e308``) cannot be drawn (:func:`engagekit.report.svg.drawable`). The
+(``inf``, ``nan``, ``1e308``) cannot be drawn (:func:`engagekit.report.document.drawable`). The
 record boundary refuses such values, but an older store may hold them and the Python API can
 pass them, so a chart leaves each one out and says so in its description (which date, which
 value), rather than fail or draw nonsense. Dates near the ends of the calendar (``--as-of
@@ -20,8 +20,7 @@ from collections import Counter
 from engagekit.model.council import Council
 from engagekit.model.engagement import ParticipationLevel
 from engagekit.records.kinds import ActionStatus
-from engagekit.report.document import Chart, Series
-from engagekit.report.svg import ONLY_DRAWABLE, drawable
+from engagekit.report.document import ONLY_DRAWABLE, Chart, Series, drawable
 from engagekit.rules.context import EventCount, Evidence
 from engagekit.rules.findings import EvidenceItem, Finding, Status
 

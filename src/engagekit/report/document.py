@@ -7,11 +7,13 @@ Every renderer (text, Markdown, JSON and any a plugin adds) draws the same
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import TYPE_CHECKING
 
 import attrs
 
 from engagekit.model.base import Model
+from engagekit.records.cells import LARGEST_NUMBER
 from engagekit.rules.findings import Finding
 
 if TYPE_CHECKING:
@@ -99,6 +101,18 @@ class Chart(Model):
 
 
 Block = Paragraph | BulletList | Fields | Table | Chart
+
+ONLY_DRAWABLE = f"a chart draws only finite numbers of at most {LARGEST_NUMBER:,.0f} either way"
+"""Why a value is not drawn, in words for a chart's description."""
+
+
+def drawable(value: float | None) -> bool:
+    """Whether a chart can draw ``value``: a finite number of at most :data:`LARGEST_NUMBER` either way.
+
+    Here beside :class:`Chart` rather than with the SVG drawing (:mod:`engagekit.report.svg`),
+    so that building a report's charts does not import the drawing, which a text report never uses.
+    """
+    return value is not None and math.isfinite(value) and abs(value) <= LARGEST_NUMBER
 
 
 @attrs.frozen(repr=False, eq=False)

@@ -18,8 +18,8 @@ import jinja2
 from markupsafe import Markup
 
 from engagekit.model.sources import human_date
-from engagekit.report.document import Block, BulletList, Chart, Fields, Paragraph, Report, Section, Table
-from engagekit.report.svg import ONLY_DRAWABLE, render_svg, undrawable_count
+from engagekit.report.document import ONLY_DRAWABLE, Block, BulletList, Chart, Fields, Paragraph, Report, Section, Table
+from engagekit.report.svg import render_svg, undrawable_count
 from engagekit.rules.findings import Status
 
 LANGUAGE = "en-GB"

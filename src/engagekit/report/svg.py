@@ -28,8 +28,7 @@ from collections.abc import Sequence
 import attrs
 
 from engagekit.model.base import Model
-from engagekit.records.cells import LARGEST_NUMBER
-from engagekit.report.document import Chart, Series
+from engagekit.report.document import Chart, Series, drawable
 
 WIDTH = 640
 PLOT_HEIGHT = 220
@@ -86,15 +85,6 @@ DASHES = ("", "8 4", "2 4", "12 4 2 4")
 
 ALL_COLOURS = (*PALETTE, *STATUS_COLOURS.values())
 """Every colour a chart may use for data (for tests of contrast)."""
-
-
-ONLY_DRAWABLE = f"a chart draws only finite numbers of at most {LARGEST_NUMBER:,.0f} either way"
-"""Why a value is not drawn, in words for a chart's description."""
-
-
-def drawable(value: float | None) -> bool:
-    """Whether a chart can draw ``value``: a finite number of at most :data:`LARGEST_NUMBER` either way."""
-    return value is not None and math.isfinite(value) and abs(value) <= LARGEST_NUMBER
 
 
 def undrawable_count(chart: Chart) -> int:
