@@ -134,12 +134,6 @@ def test_the_access_log_names_head_and_counts_no_bytes(accounts_store: str, caps
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="web/headers.py Frame: an unexpected error's 500 is sent by Starlette's ServerErrorMiddleware, outside "
-    "the Frame, so a HEAD that fails gets the error page's 1,352-byte body from the application (uvicorn's h11 "
-    "and httpx happen to drop it; the TestClient hides it); expected no body for HEAD on every answer, 500 too",
-)
 def test_head_of_a_server_error_sends_no_body(accounts_store: str) -> None:
     host = engagekit.get_plugin_host(environ={}, plugins={"boom": test_web_hostile._BadRenderer()})
     app = create_app(load_settings(), host=host, access_log=False)
@@ -369,13 +363,6 @@ def basildon_key(signed_in_client: Client) -> tuple[TestClient, str, str]:
     return officer, sent["submission"], first.headers["location"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="web/forms.py confirm: a key is looked up before the council is, so a Thurrock editor confirming "
-    "with a key Basildon used records nothing and is sent to /councils/basildon/record/action-update/"
-    "recorded/<id>, another council's record number; expected the key bound to its council and form "
-    "(a key from elsewhere refused, or ignored and the record written)",
-)
 def test_a_key_from_another_council_neither_leaks_nor_swallows_the_record(
     signed_in_client: Client, accounts_store: str, basildon_key: tuple[TestClient, str, str]
 ) -> None:
@@ -387,11 +374,6 @@ def test_a_key_from_another_council_neither_leaks_nor_swallows_the_record(
     assert len(stored(accounts_store, "thurrock")) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="web/forms.py confirm: a key used on the action-update form, sent with the instance form's answers, "
-    "records nothing and redirects to the action update's confirmation; expected the key bound to its form",
-)
 def test_a_key_from_another_form_does_not_swallow_the_record(
     accounts_store: str, basildon_key: tuple[TestClient, str, str]
 ) -> None:
@@ -402,11 +384,6 @@ def test_a_key_from_another_form_does_not_swallow_the_record(
     assert len([r for r in stored(accounts_store) if isinstance(r, InstanceRecord)]) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="web/forms.py confirm: the key is bound to no one, so another editor's confirm with it records "
-    "nothing and goes to the first editor's record; expected a key good only for the session that was shown it",
-)
 def test_a_key_another_officer_used_does_not_swallow_the_record(
     signed_in_client: Client, accounts_store: str, basildon_key: tuple[TestClient, str, str]
 ) -> None:
@@ -418,12 +395,6 @@ def test_a_key_another_officer_used_does_not_swallow_the_record(
     assert len(stored(accounts_store)) == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="web/forms.py confirm: a second confirm with the key but other answers (status 'in-progress' for "
-    "'completed') records nothing and shows the first record as if it held them; expected answers that differ "
-    "from the recorded ones refused (the check page is not the one confirmed) or recorded",
-)
 def test_a_key_sent_with_changed_answers_does_not_pass_them_off_as_recorded(
     accounts_store: str, basildon_key: tuple[TestClient, str, str]
 ) -> None:

@@ -162,9 +162,12 @@ def _handle_errors(app: FastAPI, *, https: bool) -> None:
         # Starlette answers an unexpected error outside every middleware, so this answer carries
         # the security headers itself. Starlette raises the error again once this is sent, and
         # the server logs its traceback then.
+        # It is outside the frame that answers HEAD as GET without a body, so it leaves the body out itself.
         response = answer(request, 500, "something went wrong on our side; the people who run this service can see it")
         for name, value in framing:
             response.headers.setdefault(name, value)
+        if request.method == "HEAD":
+            return Response(status_code=500, headers=dict(response.headers))
         return response
 
     app.add_exception_handler(Exception, unexpected)

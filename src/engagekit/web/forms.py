@@ -292,14 +292,15 @@ def confirm(request: Request, council_id: str, slug: str, _: Editor, sent: Sent)
 
     council = site(request).council(council_id)
     form, correction = _which(slug, sent)
-    key = submissions.key_of(sent)
+    given = forms_kinds.answers(form, sent)
+    officer = auth.recorded_by(request)
+    key = submissions.bound(submissions.key_of(sent), council.id, form.slug, officer, given)
     store = store_of(request)
     earlier = submissions.recorded_with(store, key)
     if earlier is not None:
         return _to_recorded(earlier)
     known = vocabulary(store, council)
-    given = forms_kinds.answers(form, sent)
-    record, problems = forms_kinds.problems_of(form, given, council, known, auth.recorded_by(request))
+    record, problems = forms_kinds.problems_of(form, given, council, known, officer)
     if record is not None and not problems:
         try:
             (stored,) = store.add(council, [record], alongside=submissions.keep(key, council.id, form.slug))

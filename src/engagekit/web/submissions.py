@@ -7,6 +7,12 @@ at once and on two workers, one commits and the other's transaction is undone wh
 second is then told where the first record is (:func:`recorded_with`), so the officer sees what
 was recorded rather than an error.
 
+What is written is not the page's key itself but its digest with what the page confirms
+(:func:`bound`): the council, the form, the signed-in officer and the answers. A key sent with
+anything else (copied into another council's or form's confirm, by another officer, or with
+answers changed after the check) is then a new submission, recorded as such, and can neither
+swallow another record nor point at one.
+
 Keys are kept for :data:`KEPT`; each confirm deletes those older, so the table stays small.
 A check page left open longer than that records again when its button is pressed.
 """
@@ -14,6 +20,8 @@ A check page left open longer than that records again when its button is pressed
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 import secrets
 from collections.abc import Callable, Mapping
@@ -62,6 +70,14 @@ def key_of(sent: Mapping[str, str]) -> str:
             400, "the form's submission key is missing or malformed; go back to the form and check your answers again"
         )
     return key
+
+
+def bound(key: str, council_id: str, slug: str, officer: str, answers: Mapping[str, str]) -> str:
+    """What is kept for ``key`` confirmed on ``slug`` of ``council_id`` by ``officer`` with
+    ``answers``: a SHA-256 digest of them all, so one press of one page is one submission and
+    the same key in any other confirm is another."""
+    what = [key, council_id, slug, officer, sorted(answers.items())]
+    return hashlib.sha256(json.dumps(what, ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def recorded_with(store: RecordStore, key: str) -> Recorded | None:
