@@ -110,6 +110,46 @@ def test_a_second_registration_is_refused_and_a_correction_is_not(store: RecordS
     assert [r.id for r in registrations(store)] == [first.id, moved.id, renamed.id, again.id]
 
 
+def corrected(what: str, holder: str, full_id: str = STANFORD) -> str:
+    return f"{what} is already corrected: {holder} registers {full_id} now; correct that instead"
+
+
+def test_a_correction_of_a_corrected_registration_is_refused_naming_the_latest(
+    store: RecordStore, thurrock: Council
+) -> None:
+    """Correcting an earlier record of a registration, under any id, would give it two live records."""
+    [first] = store.add(thurrock, [forum()])
+    [moved] = store.add(thurrock, [forum(name="Stanford-le-Hope Forum", supersedes=first.id)])
+    [renamed] = store.add(thurrock, [forum("stanford-le-hope", supersedes=moved.id)])
+    for stale in (first, moved):
+        with pytest.raises(RowProblem) as caught:
+            store.add(thurrock, [forum("grays", supersedes=stale.id)])
+        held = f"record {renamed.id}"
+        assert caught.value.problems == [
+            ("supersedes", corrected(f"instance record #{stale.id}", held, f"{STANFORD}-le-hope"))
+        ]
+    [ended] = store.add(thurrock, [forum("grays", supersedes=renamed.id)])  # the latest may be corrected
+    live = store.records("thurrock", RecordKind.INSTANCE, include_superseded=False)
+    assert [r.id for r in live] == [ended.id]
+
+
+def test_one_add_registering_or_correcting_twice_names_no_record_it_undid(
+    store: RecordStore, thurrock: Council
+) -> None:
+    """The ids written earlier in a refused call are rolled back: a message naming one would mislead."""
+    with pytest.raises(RowProblem) as caught:
+        store.add(thurrock, [forum("grays"), forum("grays")])
+    assert caught.value.problems == [
+        ("instance", f"{FORUMS}.grays is registered twice in what was given; register it once")
+    ]
+    [first] = store.add(thurrock, [forum()])
+    with pytest.raises(RowProblem) as caught:
+        store.add(thurrock, [forum("grays", supersedes=first.id), forum("tilbury", supersedes=first.id)])
+    twice_corrected = f"instance record #{first.id} is corrected twice in what was given; correct it once"
+    assert caught.value.problems == [("supersedes", twice_corrected)]
+    assert [r.id for r in registrations(store)] == [first.id]
+
+
 def test_a_rename_onto_a_registered_instance_is_refused(store: RecordStore, thurrock: Council) -> None:
     [stanford, grays] = store.add(thurrock, [forum(), forum("grays", name="Grays Forum")])
     with pytest.raises(RowProblem) as caught:
@@ -153,6 +193,38 @@ def test_an_import_may_correct_a_stored_registration(store: RecordStore, thurroc
     [(number, column, message)] = problems(import_csv(store, thurrock, stale, fast=False))
     assert (number, column) == (2, "instance")
     assert message.startswith(f"{STANFORD} is already registered (record {first.id + 1})")
+
+
+def test_an_import_correcting_a_corrected_registration_again_is_refused(
+    store: RecordStore, thurrock: Council, tmp_path: Path
+) -> None:
+    """In a file, or against the store: a registration is corrected at its latest record only."""
+    rows = [
+        row(id="1"),
+        row(id="2", supersedes="1", name="Stanford-le-Hope"),
+        row("grays", id="3", supersedes="1"),  # corrects row 2's registration again, under another id
+        row("tilbury", supersedes="2"),  # the latest may be corrected
+        row("chadwell", supersedes="2"),  # and only once: row 5 holds it now
+    ]
+    path = write_rows(tmp_path / "fork.csv", EXPORT_COLUMNS, rows)
+    assert problems(import_csv(store, thurrock, path, fast=False)) == [
+        (4, "supersedes", corrected("the row with id 1", "row 3", STANFORD)),
+        (6, "supersedes", corrected("the row with id 2", "row 5", f"{FORUMS}.tilbury")),
+    ]
+    assert registrations(store) == []
+
+    [first] = store.add(thurrock, [forum()])
+    [moved] = store.add(thurrock, [forum(name="Stanford-le-Hope Forum", supersedes=first.id)])
+    stored = [row("grays", supersedes=str(first.id)), row("tilbury", supersedes=str(moved.id))]
+    path = write_rows(tmp_path / "stored.csv", ["supersedes", *COLUMNS], stored)
+    assert problems(import_csv(store, thurrock, path, fast=False)) == [
+        (2, "supersedes", corrected(f"instance record #{first.id}", f"record {moved.id}")),
+    ]
+    path = write_rows(tmp_path / "stored-later.csv", ["supersedes", *COLUMNS], stored[::-1])
+    assert problems(import_csv(store, thurrock, path, fast=False)) == [  # the file's row holds it by then
+        (3, "supersedes", corrected(f"instance record #{first.id}", "row 2", f"{FORUMS}.tilbury")),
+    ]
+    assert [r.id for r in registrations(store)] == [first.id, moved.id]
 
 
 def test_an_export_with_a_corrected_registration_imports_into_a_new_store(

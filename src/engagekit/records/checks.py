@@ -66,6 +66,8 @@ class Vocabulary:
     cluster_areas: Mapping[str, frozenset[str]] = attrs.field(factory=dict)
     registered: Mapping[str, int] = attrs.field(factory=dict)
     """The stored record that registers each instance now (not corrected since), by full id."""
+    given: frozenset[int] = frozenset()
+    """Registrations written earlier in the transaction checking this one (a rollback undoes their ids)."""
 
     @classmethod
     def of(cls, council: Council) -> Vocabulary:
@@ -213,7 +215,8 @@ class Vocabulary:
             check("cluster", record.cluster_id, self.clusters, "cluster")
             held = self.registered.get(record.full_id)
             if held is not None and held != record.supersedes:
-                found.append(("instance", already_registered(record.full_id, held)))
+                message = given_twice(record.full_id) if held in self.given else None
+                found.append(("instance", message or already_registered(record.full_id, held)))
         elif isinstance(record, MemberRecord):
             if not self._declared_only(record.body_id, found):
                 check("body", record.body_id, self.bodies, "body")
@@ -264,6 +267,20 @@ def already_registered(full_id: str, record_id: int) -> str:
     return f"{full_id} is already registered (record {record_id}); to rename, move or end it, correct that record"
 
 
+def given_twice(full_id: str) -> str:
+    """Why a registration of ``full_id`` is refused when an earlier record of the same call registers it."""
+    return f"{full_id} is registered twice in what was given; register it once"
+
+
+def already_corrected(corrected: str, holder: str, full_id: str) -> str:
+    """Why a correction of a registration that is already corrected is refused, and what to correct instead.
+
+    A registration is corrected at its latest record only: a second correction of an earlier
+    one would leave two live registrations where there was one.
+    """
+    return f"{corrected} is already corrected: {holder} registers {full_id} now; correct that instead"
+
+
 class Registrations:
     """Which registration holds each instance id while an import reads its file.
 
@@ -273,15 +290,29 @@ class Registrations:
     met, by ``stored`` (the store takes its lock for registrations first, so none can land
     meanwhile from another import or record), and each accepted row then holds its instance.
 
+    A correction must correct a registration's latest record: one correcting a registration
+    already corrected (by an earlier row, or in the store, which ``current`` answers) is
+    refused, naming the one that holds the instance now, since it would leave two where there
+    was one.
+
     A reference to a registration is ``("record", id)`` for a stored record and ``("file", id)``
     for a row of the file by the ``id`` it carries; a row without one cannot be corrected by
     a later row, and holds its instance under a reference of its own.
     """
 
-    def __init__(self, stored: Callable[[], Mapping[str, int]]) -> None:
+    def __init__(
+        self,
+        stored: Callable[[], Mapping[str, int]],
+        current: Callable[[int], tuple[int, str] | None] = lambda _: None,
+    ) -> None:
         self._stored = stored
+        self._current = current
         self._held: dict[str, tuple[tuple[str, int], str | None]] | None = None
         """What holds each full id: its reference, and its place in the file (``None`` if stored)."""
+        self._live: set[int] = set()
+        """The stored registrations not corrected before the import, by record id."""
+        self._corrected: dict[tuple[str, int], tuple[str, int]] = {}
+        """Each registration an accepted row corrected, and the reference of the row that did."""
         self._rows = 0
 
     def problems(
@@ -298,7 +329,9 @@ class Registrations:
         registration it corrects, if any.
         """
         if self._held is None:
-            self._held = {full_id: (("record", held), None) for full_id, held in self._stored().items()}
+            stored = self._stored()
+            self._held = {full_id: (("record", held), None) for full_id, held in stored.items()}
+            self._live = set(stored.values())
         held = self._held.get(record.full_id)
         if held is not None and held[0] != corrects:
             reference, earlier = held
@@ -311,11 +344,41 @@ class Registrations:
                     "(a later row may correct it, with supersedes naming its id)",
                 )
             ]
-        if corrects is not None:  # a correction frees the id the corrected registration held
+        if corrects is not None:
+            stale = self._stale(corrects)
+            if stale is not None:
+                return [("supersedes", stale)]
+            # a correction frees the id the corrected registration held
             self._held = {full_id: item for full_id, item in self._held.items() if item[0] != corrects}
         self._rows += 1
-        self._held[record.full_id] = (own or ("row", self._rows), where)
+        mine = own or ("row", self._rows)
+        if corrects is not None:
+            self._corrected[corrects] = mine
+        self._corrected.pop(mine, None)  # a file's id given again names the later row, not yet corrected
+        self._held[record.full_id] = (mine, where)
         return []
+
+    def _stale(self, corrects: tuple[str, int]) -> str | None:
+        """Why correcting ``corrects`` is refused, if a correction of it is already stored or accepted."""
+        kind, number = corrects
+        corrected = f"instance record #{number}" if kind == "record" else f"the row with id {number}"
+        holder = self._corrected.get(corrects)
+        if holder is None:
+            if kind != "record" or number in self._live:
+                return None
+            current = self._current(number)  # it exists (checked before), so a stored record corrected it
+            if current is None:
+                return None
+            if ("record", current[0]) not in self._corrected:
+                return already_corrected(corrected, f"record {current[0]}", current[1])
+            holder = ("record", current[0])
+        while holder in self._corrected:  # corrected again further down the file: name the latest
+            holder = self._corrected[holder]
+        assert self._held is not None
+        for full_id, (reference, place) in self._held.items():
+            if reference == holder:
+                return already_corrected(corrected, place or f"record {reference[1]}", full_id)
+        return f"{corrected} is already corrected; correct its latest record instead"
 
 
 KEPT_DEFINITIONS = 64

@@ -22,7 +22,7 @@ import hashlib
 import os
 import sqlite3
 import urllib.parse
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence, Set
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -519,6 +519,8 @@ class RecordStore:
                 problems = vocabulary.problems(record) if recorded else []
                 if record.supersedes is not None and not self._exists(connection, record, record.supersedes):
                     problems.append(("supersedes", f"no {record.kind.value} record #{record.supersedes} to correct"))
+                elif isinstance(record, InstanceRecord) and not problems:
+                    problems = _stale_correction(connection, record, vocabulary.given)
                 if problems:
                     raise RowProblem(problems)
                 values = _values(record, now)
@@ -527,6 +529,8 @@ class RecordStore:
                 stored.append(attrs.evolve(record, id=new_id, recorded_at=now))
                 if isinstance(record, RECORDED_IDS):  # with its id: it now holds what it registers
                     vocabulary = vocabulary.with_recorded([stored[-1]])
+                if isinstance(record, InstanceRecord):  # undone with the call, should a later record fail
+                    vocabulary = attrs.evolve(vocabulary, given=vocabulary.given | {new_id})
             if alongside is not None:
                 alongside(connection, stored)
         return stored
@@ -591,7 +595,10 @@ class RecordStore:
                     raise _Rollback  # another process imported the same file while this one read it
                 # registrations are checked row by row against the store and the file's own rows
                 run.vocabulary = attrs.evolve(self._vocabulary(connection, council), registered={})
-                run.registrations = Registrations(functools.partial(_registrations, connection, council.id))
+                run.registrations = Registrations(
+                    functools.partial(_registrations, connection, council.id),
+                    functools.partial(_current_registration, connection, council.id),
+                )
                 if isinstance(rows, CsvTable) and rows.fast:
                     self._import_table(connection, rows, run)
                 else:
@@ -1095,6 +1102,49 @@ def _registrations(connection: Connection, council_id: str) -> dict[str, int]:
         .order_by(table.c.id)
     )
     return {f"{row.body_id}.{row.instance}": row.id for row in connection.execute(query)}
+
+
+def _current_registration(connection: Connection, council_id: str, record_id: int) -> tuple[int, str] | None:
+    """The registration that stands for stored registration ``record_id`` now, if it has been corrected.
+
+    Its id and full id, found by following the corrections from ``record_id`` to one that no
+    record corrects (the earliest correction, where a store written before that was refused
+    holds two of one record); ``None`` if nothing corrects ``record_id``.
+    """
+    table = schema.RECORD_TABLES[RecordKind.INSTANCE.value]
+    query = (
+        sa.select(table.c.id, table.c.body_id, table.c.instance)
+        .where(table.c.council_id == council_id, table.c.supersedes == sa.bindparam("corrected"))
+        .order_by(table.c.id)
+        .limit(1)
+    )
+    found: tuple[int, str] | None = None
+    seen = {record_id}
+    while (row := connection.execute(query, {"corrected": found[0] if found else record_id}).first()) is not None:
+        if row.id in seen:  # a correction always names an earlier record, but never loop on a damaged store
+            break
+        seen.add(row.id)
+        found = (row.id, f"{row.body_id}.{row.instance}")
+    return found
+
+
+def _stale_correction(connection: Connection, record: InstanceRecord, given: Set[int]) -> list[tuple[str, str]]:
+    """The problem with ``record`` correcting a registration already corrected (none if it corrects the latest).
+
+    ``given`` are the records written earlier in the same call: a correction among them is
+    named as such, not by an id that a rollback would undo.
+    """
+    from engagekit.records.checks import already_corrected
+
+    if record.supersedes is None:
+        return []
+    current = _current_registration(connection, record.council_id, record.supersedes)
+    if current is None:
+        return []
+    corrected = f"instance record #{record.supersedes}"
+    if current[0] in given:
+        return [("supersedes", f"{corrected} is corrected twice in what was given; correct it once")]
+    return [("supersedes", already_corrected(corrected, f"record {current[0]}", current[1]))]
 
 
 @functools.cache
