@@ -455,12 +455,6 @@ def live(store: RecordStore) -> list[tuple[int | None, str, int | None]]:
     return [(r.id, r.full_id, r.supersedes) for r in found if isinstance(r, InstanceRecord)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="records/checks.py Vocabulary.problems: a correction of a registration already corrected is refused "
-    "only when it keeps the instance id; given another id (grays) it is accepted, and the one registration "
-    "now has two live corrections, stanford and grays; expected refused, naming the correction that holds it",
-)
 def test_correcting_a_superseded_registration_with_another_id_is_refused(
     store: RecordStore, bundled_councils: dict[str, Council]
 ) -> None:
@@ -472,12 +466,6 @@ def test_correcting_a_superseded_registration_with_another_id_is_refused(
     assert live(store) == [(moved.id, f"{FORUMS}.stanford", first.id)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="records/checks.py Registrations.problems: in one file, a row correcting a row already corrected "
-    "(id 3 supersedes 1 after id 2 did) is accepted when it names another instance; expected refused on that "
-    "row, as a second correction of the same instance is",
-)
 def test_an_import_correcting_a_corrected_row_again_is_refused(
     store: RecordStore, bundled_councils: dict[str, Council], tmp_path: Path
 ) -> None:
@@ -490,12 +478,6 @@ def test_an_import_correcting_a_corrected_row_again_is_refused(
     assert live(store) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="records/store.py add: two registrations of one instance in one add are refused naming 'record <id>', "
-    "the id the first got in the transaction that was then undone (on SQLite the next record written takes it); "
-    "expected a message saying it is registered twice in what was given, naming no record",
-)
 def test_two_registrations_in_one_add_name_no_record_that_was_undone(store: RecordStore, thurrock: Council) -> None:
     with pytest.raises(RowProblem) as caught:
         store.add(thurrock, [forum("grays"), forum("grays")])
