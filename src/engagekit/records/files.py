@@ -29,6 +29,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import sys
 import zipfile
 from collections.abc import Callable, Generator, Iterable, Iterator
 from pathlib import Path
@@ -396,7 +397,11 @@ JSON_MAX_RECORD = 12 * cells.LONG_TEXT * 6
 """The most characters one JSON record may take in the file (every long text at its longest, escaped)."""
 
 JSON_MAX_NUMBER = 40
-"""The most characters of a number in a JSON file (a longer one is no value engagekit keeps)."""
+"""The most characters of a number named whole in a message (a longer one is shortened)."""
+
+JSON_MAX_WHOLE_DIGITS = sys.int_info.default_max_str_digits
+"""The most digits of a JSON integer made a Python ``int`` (4,300: Python's own bound on a
+slow conversion); a longer one stays text, for its column to refuse."""
 
 _CHUNK = 1 << 20
 
@@ -406,21 +411,81 @@ class JsonRefused(ValueError):
 
 
 def refuse_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object, refused if it names a key twice (``json`` would keep the last silently)."""
+    """A JSON object, refused if it names a key twice (``json`` would keep the last silently).
+
+    The key is shortened in the message, as values are: a repeated 1 MB key is no 1 MB line.
+    """
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            raise JsonRefused(f"field {key!r} appears twice")
+            raise JsonRefused(f"field {_key(key)} appears twice")
         result[key] = value
     return result
 
 
+NAMED_KEY = 60
+"""A message names at most this many characters of a field's name."""
+
+
+def _key(key: str) -> str:
+    """A field's name quoted for a message, cut short if long."""
+    return cells._shown(key, NAMED_KEY)
+
+
 def whole_or_text(text: str) -> int | str:
-    """A JSON integer; one too long to be a value stays text, for the column's own check to refuse."""
-    return int(text) if len(text) <= JSON_MAX_NUMBER else text
+    """A JSON integer; one too long to convert stays text, for the column's own check to refuse.
+
+    Up to :data:`JSON_MAX_WHOLE_DIGITS` digits it is an ``int``, so a 50-digit number is
+    "too large" by its column's range check, as a 15-digit one is, not "not a whole number".
+    """
+    if len(text) > JSON_MAX_WHOLE_DIGITS:
+        return text
+    try:
+        return int(text)
+    except ValueError:  # the interpreter's own bound (sys.set_int_max_str_digits) set lower
+        return text
 
 
-_DECODER = json.JSONDecoder(object_pairs_hook=refuse_repeated_keys, parse_int=whole_or_text)
+class WrittenNumber(float):
+    """A JSON number a float cannot hold as written: ``1e400`` (infinite as a float) or
+    ``1e-400`` (zero as a float).
+
+    Its value is the float's, so every column refuses the infinite one as a float it cannot
+    keep, and a number column keeps the tiny one as 0.0, as a CSV cell of it is kept; but it
+    is never whole (a whole-number column refuses it rather than recording 0), and it is
+    shown in a message as it was written (shortened), never as ``inf`` or ``0.0``.
+    """
+
+    written: str
+
+    def __new__(cls, text: str) -> WrittenNumber:
+        number = super().__new__(cls, text)
+        number.written = text if len(text) <= JSON_MAX_NUMBER else cells._shown(text, JSON_MAX_NUMBER)
+        return number
+
+    def __repr__(self) -> str:
+        return self.written
+
+    __str__ = __repr__
+
+    def is_integer(self) -> bool:
+        """Never: a whole-number column refuses it (an infinite one is refused before it asks)."""
+        return False
+
+
+def exact_float(text: str) -> float:
+    """A JSON number with a fraction or exponent; a :class:`WrittenNumber` if a float cannot hold it."""
+    number = float(text)
+    infinite = number - number != 0.0  # inf - inf is NaN
+    if infinite or (number == 0.0 and _NONZERO.search(_MANTISSA.split(text, 1)[0])):
+        return WrittenNumber(text)
+    return number
+
+
+_MANTISSA = re.compile("[eE]")
+_NONZERO = re.compile("[1-9]")
+
+_DECODER = json.JSONDecoder(object_pairs_hook=refuse_repeated_keys, parse_int=whole_or_text, parse_float=exact_float)
 
 
 class _JsonStream:
@@ -530,7 +595,7 @@ def _json_records(reader: _JsonStream) -> Iterator[SourceRow]:
         if not isinstance(key, str):
             raise reader.problem("not an engagekit export: a field name must be text")
         if key in seen:
-            raise reader.problem(f"field {key!r} appears twice")
+            raise reader.problem(f"field {_key(key)} appears twice")
         seen.add(key)
         reader.expect(":", "':' after a field name")
         if key == "records":

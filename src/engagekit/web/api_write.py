@@ -219,13 +219,14 @@ async def _body(request: Request) -> bytes:
 
 def _rows(body: bytes) -> tuple[list[dict[str, Any]], bool]:
     """The records in the body, and whether it was a single one."""
-    from engagekit.records.files import JsonRefused, refuse_repeated_keys, whole_or_text
+    from engagekit.records.files import JsonRefused, exact_float, refuse_repeated_keys, whole_or_text
 
     try:
         value = json.loads(
             body.decode("utf-8"),
             object_pairs_hook=refuse_repeated_keys,  # as the import does: json keeps the last silently
-            parse_int=whole_or_text,  # a number too long stays text, for its column to refuse
+            parse_int=whole_or_text,  # a number too long to convert stays text, for its column to refuse
+            parse_float=exact_float,  # 1e400 and 1e-400 are named as sent, never inf or a whole 0
             parse_constant=_no_constant,
         )
     except UnicodeDecodeError:
