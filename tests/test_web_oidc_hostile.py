@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from tests.test_web_oidc import client, provider, signed_in_as  # noqa: F401 (fixtures)
@@ -57,4 +58,20 @@ def test_an_error_from_the_sign_in_started_here_is_the_providers(client: TestCli
     assert answer.status_code == 400
     assert f"single sign-on did not sign you in ({said}); try again" in answer.text
     assert "sign-in failed" in audited(accounts_store)
+    assert signed_in_as(client) is None
+
+
+def test_a_provider_out_of_reach_at_the_callback_is_a_503(client: TestClient, accounts_store: str) -> None:  # noqa: F811
+    """The provider answered the sign-in, then its token endpoint stopped answering: a 503, not a 500.
+
+    Authlib reaches it through httpx2 when that is installed (it is here), whose errors are not httpx's.
+    """
+    start = client.get("/sign-in/oidc", follow_redirects=False)
+    answer = httpx.post(start.headers["location"], data={"sub": "officer"}, follow_redirects=False)
+    back = urlsplit(answer.headers["location"])
+    oidc = client.app.state.oidc_client  # type: ignore[attr-defined]
+    oidc.server_metadata["token_endpoint"] = "http://127.0.0.1:9/token"  # a port nothing listens on
+    done = client.get(f"{back.path}?{back.query}", follow_redirects=False)
+    assert done.status_code == 503, done.text
+    assert "the sign-in provider cannot be reached" in done.text
     assert signed_in_as(client) is None

@@ -83,16 +83,30 @@ async def oidc_start(request: Request, next: str = "/") -> Response:
     client = _client(request)
     if client is None:
         return _problem(request, 404, NOT_SET_UP)
-    import httpx
-
     request.session["oidc_next"] = safe_next(next)
+    out_of_reach: tuple[type[Exception], ...] = (*_unreachable(), ValueError, KeyError)  # or no discovery document
     try:
         answer: Response = await client.authorize_redirect(request, _callback_url(request))
-    except (httpx.HTTPError, ValueError, KeyError) as error:
+    except out_of_reach as error:
         message = f"the sign-in provider cannot be reached ({type(error).__name__}: {error}); try again later"
         return _problem(request, 503, message.replace("\n", " "))
     answer.headers["cache-control"] = "no-store"
     return answer
+
+
+def _unreachable() -> tuple[type[Exception], ...]:
+    """The errors of a provider out of reach: those of each HTTP library Authlib may talk through.
+
+    Authlib 1.7 and later use httpx2 when it is installed and httpx otherwise, and the two
+    share no base exception; catching httpx's alone made an unreachable provider a 500.
+    """
+    import httpx
+
+    try:
+        import httpx2
+    except ImportError:
+        return (httpx.HTTPError,)
+    return (httpx.HTTPError, httpx2.HTTPError)
 
 
 async def _started_here(client: Any, request: Request) -> bool:
@@ -117,7 +131,6 @@ async def oidc_callback(request: Request) -> Response:
     client = _client(request)
     if client is None:
         return _problem(request, 404, NOT_SET_UP)
-    import httpx
     from authlib.integrations.base_client import OAuthError  # type: ignore[import-untyped]
     from joserfc.errors import JoseError  # what Authlib checks ID tokens with
 
@@ -132,7 +145,7 @@ async def oidc_callback(request: Request) -> Response:
     except JoseError as error:
         auth.audit(request, "sign-in failed", {"method": "oidc", "error": str(error)})
         return _problem(request, 400, f"the provider's ID token could not be trusted ({error}); try again")
-    except httpx.HTTPError as error:
+    except _unreachable() as error:
         return _problem(request, 503, f"the sign-in provider cannot be reached ({error}); try again later")
     claims = token.get("userinfo") or {}
     settings = auth.site_of(request).settings
