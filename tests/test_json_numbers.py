@@ -88,11 +88,6 @@ def test_an_infinite_number_is_refused_in_a_text_column(doors: Any, record: str)
     assert kept == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="records/rows.py parse_float: cells.finite(float(value)) names the plain float, 'inf', not the number "
-    "as sent; passing str(value) as finite's 'written' would name it (no change for any other value)",
-)
 def test_an_infinite_number_is_named_as_sent_in_a_number_column(doors: Any) -> None:
     api, cli_said, kept = doors(READING % "1e400")
     assert "is not a number engagekit can keep (it must be finite)" in api

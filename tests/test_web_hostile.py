@@ -589,3 +589,22 @@ def test_an_unexpected_error_is_answered_with_the_security_headers(accounts_stor
         assert answer.headers.get("x-content-type-options") == "nosniff"
         assert answer.headers["content-type"].startswith("text/html")
         assert client.get("/healthz").status_code == 200  # and the service goes on
+
+
+def test_an_unknown_column_is_refused_as_the_import_refuses_it_not_dropped(
+    client: TestClient,
+    accounts_store: str,  # noqa: F811
+) -> None:
+    token = add_token(accounts_store, "basildon", "system", Scope.write)
+    misspelt = {**UPDATE, "percnt": 40}
+    del misspelt["percent"]
+    answer = write(client, token, json.dumps(misspelt).encode())
+    assert answer.status_code == 400
+    detail = answer.json()["detail"]
+    assert detail.startswith("record: unknown column 'percnt' (columns engagekit reads: ")
+    assert "\n" not in detail
+    listed = write(client, token, json.dumps([UPDATE, {**UPDATE, "k" * 100_000: 1}]).encode())
+    assert listed.status_code == 400
+    assert listed.json()["detail"].startswith("records[1]: unknown column 'kkkk")
+    assert len(listed.json()["detail"]) < 2_000
+    assert records_of(accounts_store) == []

@@ -418,7 +418,7 @@ def refuse_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            raise JsonRefused(f"field {_key(key)} appears twice")
+            raise JsonRefused(f"field {field_name(key)} appears twice")
         result[key] = value
     return result
 
@@ -427,7 +427,7 @@ NAMED_KEY = 60
 """A message names at most this many characters of a field's name."""
 
 
-def _key(key: str) -> str:
+def field_name(key: str) -> str:
     """A field's name quoted for a message, cut short if long."""
     return cells._shown(key, NAMED_KEY)
 
@@ -595,7 +595,7 @@ def _json_records(reader: _JsonStream) -> Iterator[SourceRow]:
         if not isinstance(key, str):
             raise reader.problem("not an engagekit export: a field name must be text")
         if key in seen:
-            raise reader.problem(f"field {_key(key)} appears twice")
+            raise reader.problem(f"field {field_name(key)} appears twice")
         seen.add(key)
         reader.expect(":", "':' after a field name")
         if key == "records":

@@ -266,7 +266,7 @@ def parse_float(value: Any) -> float:
         raise ValueError(f"must be a number, not {_what(value)}")
     if isinstance(value, int) and abs(value) > cells.LARGEST_NUMBER:
         raise ValueError(f"is too large (the most is {cells.LARGEST_NUMBER:,.0f})")
-    return cells.finite(float(value))
+    return cells.finite(float(value), str(value))
 
 
 _TRUE = {"true", "yes", "y", "1"}

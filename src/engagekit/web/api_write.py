@@ -32,6 +32,7 @@ from fastapi.security import HTTPBearer
 from starlette.responses import Response
 
 from engagekit.accounts import Scope, Token
+from engagekit.records.rows import ALL_COLUMNS
 from engagekit.web import auth
 from engagekit.web.responses import PROBLEM, json_body
 
@@ -69,8 +70,9 @@ _RECORD_SCHEMA = {
             ],
         },
         "date": {"type": "string", "format": "date"},
+        **{column: _SCALAR for column in ALL_COLUMNS if column not in {"kind", "date", *SERVICE_SET}},
     },
-    "additionalProperties": _SCALAR,
+    "additionalProperties": False,  # an unknown column is refused, as an import refuses it
 }
 _PROBLEM = {
     "type": "object",
@@ -219,7 +221,7 @@ async def _body(request: Request) -> bytes:
 
 def _rows(body: bytes) -> tuple[list[dict[str, Any]], bool]:
     """The records in the body, and whether it was a single one."""
-    from engagekit.records.files import JsonRefused, exact_float, refuse_repeated_keys, whole_or_text
+    from engagekit.records.files import JsonRefused, exact_float, field_name, refuse_repeated_keys, whole_or_text
 
     try:
         value = json.loads(
@@ -252,6 +254,10 @@ def _rows(body: bytes) -> tuple[list[dict[str, Any]], bool]:
         for key, cell in item.items():
             if key in SERVICE_SET:
                 problems.append(f"{where}.{key}: set by the service (the token's name, the time); leave it out")
+            elif key not in ALL_COLUMNS:  # as an import refuses it: a misspelt column is never dropped silently
+                problems.append(
+                    f"{where}: unknown column {field_name(key)} (columns engagekit reads: {', '.join(ALL_COLUMNS)})"
+                )
             elif cell is not None and not isinstance(cell, (str, int, float, bool)):
                 problems.append(f"{where}.{key}: a value is text, a number, true, false or null")
     if problems:
