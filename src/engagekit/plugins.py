@@ -42,6 +42,7 @@ import attrs
 import pluggy
 
 from engagekit import hookspecs
+from engagekit.values import Model
 
 if TYPE_CHECKING:
     import click
@@ -58,8 +59,8 @@ BUILTIN_RENDERERS = "engagekit.builtins.renderers"
 BUILTIN_FOLDERS = "engagekit.builtins.folders"
 
 
-@attrs.frozen
-class PluginProblem:
+@attrs.frozen(repr=False, eq=False)  # repr, == and hash: Model's, so the code cache keeps the rest
+class PluginProblem(Model):
     """Something wrong with one plugin."""
 
     plugin: str
@@ -82,8 +83,8 @@ class UnknownCouncil(PluginError):
     """No plugin or definition provides the council asked for."""
 
 
-@attrs.frozen
-class PluginInfo:
+@attrs.frozen(repr=False, eq=False)  # repr, == and hash: Model's, so the code cache keeps the rest
+class PluginInfo(Model):
     """What ``engagekit plugins`` lists about one plugin."""
 
     name: str
@@ -93,8 +94,8 @@ class PluginInfo:
     builtin: bool
 
 
-@attrs.frozen
-class RegisteredCouncil:
+@attrs.frozen(repr=False, eq=False)  # repr, == and hash: Model's, so the code cache keeps the rest
+class RegisteredCouncil(Model):
     """A council and where it came from."""
 
     council: Council
@@ -111,8 +112,8 @@ class _Deferred(NamedTuple):
     likely_id: str
 
 
-@attrs.frozen
-class HostSettings:
+@attrs.frozen(repr=False, eq=False)  # repr, == and hash: Model's, so the code cache keeps the rest
+class HostSettings(Model):
     """The environment controls, read once when the host is built."""
 
     load_only: frozenset[str] | None = None
