@@ -40,7 +40,7 @@ FORMAT = 1
 MAGIC = b"engagekit definition cache\n"
 ID_MAGIC = b"engagekit definition id\n"
 
-MODEL_CODE = ("__init__.py", "hookspecs.py", "model", "definition")
+MODEL_CODE = ("__init__.py", "hookspecs.py", "values.py", "model", "definition")
 """The parts of the engagekit package (files, or folders of ``*.py``) that loading a definition
 runs; ``tests/test_definition_cache.py`` checks nothing else of engagekit is imported to load one."""
 
