@@ -9,6 +9,7 @@ twice, numbers a float cannot hold, a HEAD's 500 with a body, an unreachable sig
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
@@ -193,11 +194,9 @@ def _exchange(port: int, requests: list[bytes], wanted: int) -> bytes:
                 break
             received += chunk
         connection.settimeout(0.5)
-        try:  # anything more (a body after a HEAD) would arrive now
+        with contextlib.suppress(TimeoutError):  # anything more (a body after a HEAD) would arrive now
             while chunk := connection.recv(1 << 16):
                 received += chunk
-        except TimeoutError:
-            pass
     return received
 
 

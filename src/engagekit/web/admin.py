@@ -4,9 +4,10 @@ For an admin of that council only (:func:`engagekit.web.auth.officer`). An admin
 by email with a role (they sign in by single sign-on; passwords are set with ``engagekit users
 add --password-stdin``; someone who already has a role here is refused, since their role is
 changed in the list, so adding cannot quietly demote anyone), changes or removes a person's
-role on this council, disables an account that works for this council alone, makes a token (shown once, on the page that
-answers the form, never stored) and revokes one. Each action is a POST carrying the CSRF code,
-answered by going back to the page (or by the page with the new token), and is in the audit log.
+role on this council, disables an account that works for this council alone, makes a token
+(shown once, on the page that answers the form, never stored) and revokes one. Each action is
+a POST carrying the CSRF code, answered by going back to the page (or by the page with the new
+token), and is in the audit log.
 """
 
 from __future__ import annotations

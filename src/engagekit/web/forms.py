@@ -304,16 +304,16 @@ def confirm(request: Request, council_id: str, slug: str, _: Editor, sent: Sent)
     if record is not None and not problems:
         try:
             (stored,) = store.add(council, [record], alongside=submissions.keep(key, council.id, form.slug))
-        except (RowProblem, StoreIntegrityError) as problem:  # the store's own checks have the last word
-            earlier = submissions.recorded_with(store, key)  # ... unless the same page was confirmed meanwhile
-            if earlier is not None:
-                return _to_recorded(earlier)
-            if not isinstance(problem, RowProblem):
-                raise
+        except RowProblem as problem:  # the store's own checks, in its transaction, have the last word
             problems = list(problem.problems)
+        except StoreIntegrityError:  # the key's UNIQUE constraint: the same page was confirmed meanwhile
+            earlier = submissions.recorded_with(store, key)
+            if earlier is None:
+                raise
+            return _to_recorded(earlier)
     if problems or record is None:
-        # A registration confirmed twice finds its own first copy "already registered": the
-        # first confirm committed between the key's look-up above and the checks.
+        # The same page confirmed meanwhile may be what the checks refused this one for (a
+        # registration finds its own first copy "already registered"): that record is the answer.
         earlier = submissions.recorded_with(store, key)
         if earlier is not None:
             return _to_recorded(earlier)

@@ -166,8 +166,7 @@ def finish_sign_in(request: Request, account: auth.Account, nxt: str, *, method:
     auth.audit(request, "signed in", {"method": method})
     response = RedirectResponse(safe_next(nxt), status_code=303, headers=PRIVATE)
     # the next form gets a code made after sign-in
-    https = _https(request)
-    response.delete_cookie(auth.cookie_name(auth.CSRF_COOKIE, https=https), path="/", secure=https, samesite="lax")
+    _forget_csrf_code(request, response)
     return response
 
 
@@ -215,9 +214,14 @@ def sign_out(request: Request) -> Response:
         auth.audit(request, "signed out", {})
     auth.end_session(request)
     response = RedirectResponse("/", status_code=303, headers=PRIVATE)
+    _forget_csrf_code(request, response)
+    return response
+
+
+def _forget_csrf_code(request: Request, response: Response) -> None:
+    """Have the browser drop its CSRF cookie, so the next form it is shown gets a code made afresh."""
     https = _https(request)
     response.delete_cookie(auth.cookie_name(auth.CSRF_COOKIE, https=https), path="/", secure=https, samesite="lax")
-    return response
 
 
 def _https(request: Request) -> bool:

@@ -85,9 +85,8 @@ def recorded_with(store: RecordStore, key: str) -> Recorded | None:
     query = sa.select(form_submissions.c.council_id, form_submissions.c.form, form_submissions.c.record_id).where(
         form_submissions.c.key == key
     )
-    with store._transaction(write=False) as connection:
-        row = connection.execute(query).first()
-    return None if row is None else Recorded(row.council_id, row.form, row.record_id)
+    rows = store.read(query)  # a key is unique, so one row at most
+    return Recorded(rows[0]["council_id"], rows[0]["form"], rows[0]["record_id"]) if rows else None
 
 
 def keep(key: str, council_id: str, slug: str) -> Callable[[Connection, list[Record]], None]:
